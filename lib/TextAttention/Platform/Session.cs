@@ -1,0 +1,94 @@
+using TorchSharp;
+
+namespace TextAttention.Platform;
+
+/// <summary>How much work a notebook does: <see cref="Ci"/> for the quick headless check, <see cref="Full"/> for published results.</summary>
+public enum Profile
+{
+    /// <summary>Small data and few epochs, so every notebook runs in CI within minutes.</summary>
+    Ci,
+
+    /// <summary>The settings behind the numbers committed in the notebooks and README.</summary>
+    Full,
+}
+
+/// <summary>
+/// The one place where a notebook, test or command fixes its seed, thread count, profile and data
+/// folder. Every notebook calls <see cref="Start"/> from <c>notebooks/setup.dib</c>.
+/// </summary>
+/// <param name="Profile">From <c>TEXTATTENTION_PROFILE</c> (<c>ci</c> or <c>full</c>; <c>full</c> when unset).</param>
+/// <param name="Seed">The seed given to <c>torch.manual_seed</c>; experiments derive their own seeds from their configuration.</param>
+/// <param name="Threads">From <c>TEXTATTENTION_THREADS</c> (2 when unset); passed to <c>torch.set_num_threads</c>.</param>
+/// <param name="DataDirectory">From <c>TEXTATTENTION_DATA</c>; the repository's <c>data/</c> folder when unset.</param>
+public sealed record Session(Profile Profile, int Seed, int Threads, string DataDirectory)
+{
+    public const string ProfileVariable = "TEXTATTENTION_PROFILE";
+    public const string ThreadsVariable = "TEXTATTENTION_THREADS";
+    public const string DataVariable = "TEXTATTENTION_DATA";
+    public const int DefaultSeed = 2016;
+    public const int DefaultThreads = 2;
+
+    /// <summary>
+    /// Reads the settings from the environment, makes TorchSharp's native library loadable on old
+    /// libstdc++ (<see cref="TorchSharpNativeFix"/>), then fixes threads and seed.
+    /// </summary>
+    /// <exception cref="ArgumentException">An environment variable holds a value that is not allowed.</exception>
+    public static Session Start(int seed = DefaultSeed)
+    {
+        var session = FromEnvironment(Environment.GetEnvironmentVariable, seed);
+        TorchSharpNativeFix.Apply(TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory));
+        torch.set_num_threads(session.Threads);
+        torch.manual_seed(session.Seed);
+        return session;
+    }
+
+    /// <summary>Parses the settings without touching TorchSharp, so that bad values fail before any work.</summary>
+    public static Session FromEnvironment(Func<string, string?> variable, int seed = DefaultSeed)
+    {
+        var profileText = variable(ProfileVariable);
+        var profile = string.IsNullOrWhiteSpace(profileText)
+            ? Profile.Full
+            : profileText.Trim().ToLowerInvariant() switch
+            {
+                "ci" => Profile.Ci,
+                "full" => Profile.Full,
+                _ => throw new ArgumentException($"{ProfileVariable}='{profileText}' is not a profile; use 'ci' or 'full'."),
+            };
+
+        var threadsText = variable(ThreadsVariable);
+        var threads = DefaultThreads;
+        if (!string.IsNullOrWhiteSpace(threadsText) && (!int.TryParse(threadsText, out threads) || threads < 1 || threads > 256))
+        {
+            throw new ArgumentException($"{ThreadsVariable}='{threadsText}' is not a thread count; use a whole number from 1 to 256.");
+        }
+
+        var data = variable(DataVariable);
+        var dataDirectory = string.IsNullOrWhiteSpace(data)
+            ? Path.Combine(RepositoryRoot(), "data")
+            : Path.GetFullPath(data);
+        return new Session(profile, seed, threads, dataDirectory);
+    }
+
+    /// <summary>Picks the CI or full value of a setting.</summary>
+    public T Choose<T>(T ci, T full) => Profile == Profile.Ci ? ci : full;
+
+    /// <summary>
+    /// The folder holding <c>Notebooks.sln</c>, found upwards from the working directory (a
+    /// notebook's folder) or from this assembly; the working directory when neither has one.
+    /// </summary>
+    public static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Session).Assembly.Location) ?? "" })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return Environment.CurrentDirectory;
+    }
+}

@@ -1,0 +1,56 @@
+using TextAttention.Platform;
+using TorchSharp;
+
+namespace TextAttention.Tests.Platform;
+
+public sealed class SessionTests
+{
+    private static Func<string, string?> Environment(params (string Name, string Value)[] values) =>
+        name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
+
+    [Fact]
+    public void Without_settings_the_session_is_full_profile_two_threads_and_the_repository_data_folder()
+    {
+        var session = Session.FromEnvironment(Environment());
+
+        Assert.Equal(Profile.Full, session.Profile);
+        Assert.Equal(2, session.Threads);
+        Assert.Equal(Session.DefaultSeed, session.Seed);
+        Assert.Equal(Repository.Path("data"), session.DataDirectory);
+    }
+
+    [Fact]
+    public void Settings_come_from_the_environment()
+    {
+        var data = Path.GetTempPath();
+        var session = Session.FromEnvironment(Environment(
+            (Session.ProfileVariable, " CI "), (Session.ThreadsVariable, "1"), (Session.DataVariable, data)), seed: 7);
+
+        Assert.Equal(new Session(Profile.Ci, 7, 1, Path.GetFullPath(data)), session);
+        Assert.Equal(10, session.Choose(ci: 10, full: 1000));
+    }
+
+    [Theory]
+    [InlineData(Session.ProfileVariable, "fast", "use 'ci' or 'full'")]
+    [InlineData(Session.ThreadsVariable, "0", "from 1 to 256")]
+    [InlineData(Session.ThreadsVariable, "two", "from 1 to 256")]
+    public void A_bad_setting_is_named_with_its_value(string variable, string value, string advice)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Session.FromEnvironment(Environment((variable, value))));
+
+        Assert.Contains($"{variable}='{value}'", error.Message);
+        Assert.Contains(advice, error.Message);
+    }
+
+    [Fact]
+    public void Start_fixes_the_seed_so_random_draws_repeat()
+    {
+        Session.Start(seed: 11);
+        using var first = torch.rand(5);
+        Session.Start(seed: 11);
+        using var second = torch.rand(5);
+
+        Assert.Equal(first.data<float>().ToArray(), second.data<float>().ToArray());
+        Assert.Equal(Session.DefaultThreads, torch.get_num_threads());
+    }
+}
