@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Diagnostics;
+using TextAttention.Cli.Notebooks;
+using TextAttention.Platform;
+using TorchSharp;
+
+namespace TextAttention.Cli;
+
+/// <summary>The command tree of <c>TextAttention.Cli</c>; tests build it to check help and errors.</summary>
+public static class Commands
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("""
+            Attention pooling in BiLSTM text classifiers: the command-line front end of the TextAttention library.
+            Run the notebooks headless, or repair TorchSharp's native library on old Linux systems.
+            """);
+        root.Subcommands.Add(Reproduce());
+        root.Subcommands.Add(FixNative());
+        return root;
+    }
+
+    private static Command Reproduce()
+    {
+        var profile = new Option<string>("--profile")
+        {
+            Description = "ci: small settings, minutes; full: the settings behind the published numbers.",
+            DefaultValueFactory = _ => "ci",
+        };
+        profile.AcceptOnlyFromAmong("ci", "full");
+
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            HelpName = "dir",
+            Description = "Folder for the executed notebooks and kernel logs. Default: notebooks/executed, which git ignores.",
+        };
+
+        var timeout = new Option<int>("--timeout-minutes")
+        {
+            HelpName = "minutes",
+            Description = "Stop a notebook whose kernel runs longer than this.",
+            DefaultValueFactory = _ => 20,
+        };
+        timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--timeout-minutes must be at least 1.");
+            }
+        });
+
+        var only = new Option<string[]>("--only")
+        {
+            HelpName = "prefix",
+            Description = "Run only the notebooks whose file name starts with one of these (e.g. 00).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
+        var command = new Command("reproduce", "Build the library, then execute every notebook in notebooks/ headless with dotnet-repl, in order.")
+        {
+            profile, output, timeout, only,
+        };
+        command.SetAction(parse =>
+        {
+            var chosen = parse.GetValue(profile) == "full" ? Profile.Full : Profile.Ci;
+            var runner = new NotebookRunner(Session.RepositoryRoot(), chosen, TimeSpan.FromMinutes(parse.GetValue(timeout)));
+            var prefixes = parse.GetValue(only) ?? [];
+            var notebooks = runner.Notebooks()
+                .Where(n => prefixes.Length == 0 || prefixes.Any(p => Path.GetFileName(n).StartsWith(p, StringComparison.Ordinal)))
+                .ToList();
+            if (notebooks.Count == 0)
+            {
+                Console.Error.WriteLine($"No notebook in {Path.Combine(runner.RepositoryRoot, "notebooks")} matches --only {string.Join(' ', prefixes)}.");
+                return 1;
+            }
+
+            var outputDirectory = parse.GetValue(output)?.FullName ?? Path.Combine(runner.RepositoryRoot, "notebooks", "executed");
+            var clock = Stopwatch.StartNew();
+            Console.WriteLine("Preparing: dotnet tool restore, dotnet build (Release) ...");
+            runner.Prepare(Console.Out);
+            Console.WriteLine($"Prepared in {clock.Elapsed.TotalSeconds:F0} s. Profile: {chosen.ToString().ToLowerInvariant()}. Executed copies go to {outputDirectory}.");
+
+            var runs = new List<NotebookRun>();
+            foreach (var notebook in notebooks)
+            {
+                Console.WriteLine($"Running {Path.GetFileName(notebook)} ...");
+                var run = runner.Run(notebook, outputDirectory);
+                runs.Add(run);
+                Console.WriteLine("  " + run.Describe());
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"{"notebook",-40} {"result",-8} {"seconds",8}");
+            foreach (var run in runs)
+            {
+                Console.WriteLine($"{Path.GetFileName(run.Notebook),-40} {(run.Succeeded ? "ok" : "FAILED"),-8} {run.Elapsed.TotalSeconds,8:F1}");
+            }
+
+            Console.WriteLine($"{runs.Count(r => r.Succeeded)} of {runs.Count} notebooks ran without a cell error; total {clock.Elapsed.TotalSeconds:F0} s.");
+            return runs.All(r => r.Succeeded) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command FixNative()
+    {
+        var files = new Argument<FileInfo[]>("files")
+        {
+            Description = "More copies of libLibTorchSharp.so to patch (those this program loads are always included).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("fix-native", $"Mark libLibTorchSharp.so's requirement on {TorchSharpNativeFix.Version} weak, so TorchSharp loads on Debian 12 and Ubuntu 22.04. Builds do this already.")
+        {
+            files,
+        };
+        command.SetAction(parse =>
+        {
+            var targets = TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory)
+                .Concat((parse.GetValue(files) ?? []).Select(f => f.FullName));
+            try
+            {
+                foreach (var line in TorchSharpNativeFix.Apply(targets))
+                {
+                    Console.WriteLine(line);
+                }
+
+                return 0;
+            }
+            catch (ElfFormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}

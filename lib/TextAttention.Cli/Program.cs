@@ -1,0 +1,4 @@
+using System.CommandLine;
+using TextAttention.Cli;
+
+return Commands.Build().Parse(args).Invoke();
