@@ -59,6 +59,9 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
     /// <summary>Where <c>notebooks/setup.dib</c> expects the library; it builds it unless this is set.</summary>
     public const string SkipBuildVariable = "TEXTATTENTION_SKIP_BUILD";
 
+    /// <summary>Asks <c>Show(chart)</c> in <c>notebooks/setup.dib</c> for a PNG copy of each chart, for GitHub readers.</summary>
+    public const string StaticChartsVariable = "TEXTATTENTION_STATIC_CHARTS";
+
     public string RepositoryRoot { get; } = Path.GetFullPath(repositoryRoot);
 
     /// <summary>The numbered notebooks under <c>notebooks/</c>, in reading order.</summary>
@@ -102,6 +105,7 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
 
         start.Environment[Session.ProfileVariable] = profile.ToString().ToLowerInvariant();
         start.Environment[SkipBuildVariable] = "1";
+        start.Environment[StaticChartsVariable] = "1";
         start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["NO_COLOR"] = "1";
 
