@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using TextAttention.Cli.Notebooks;
+using TextAttention.Data;
+using TextAttention.Plotting;
 using TextAttention.Platform;
 using TorchSharp;
 
@@ -17,6 +19,7 @@ public static class Commands
             """);
         root.Subcommands.Add(Reproduce());
         root.Subcommands.Add(FixNative());
+        root.Subcommands.Add(CorpusCommand());
         return root;
     }
 
@@ -98,6 +101,45 @@ public static class Commands
 
             Console.WriteLine($"{runs.Count(r => r.Succeeded)} of {runs.Count} notebooks ran without a cell error; total {clock.Elapsed.TotalSeconds:F0} s.");
             return runs.All(r => r.Succeeded) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command CorpusCommand()
+    {
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = $"{string.Join(", ", Corpora.Names)}, or the path of a labelled CSV/TSV file (header with 'text' and 'label').",
+            DefaultValueFactory = _ => Corpora.Synthetic,
+        };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir")
+        {
+            Description = "Data folder holding agnews/ and thucnews/ (default: TEXTATTENTION_DATA, else data/).",
+            HelpName = "dir",
+        };
+        var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
+        var command = new Command("corpus", "Load a corpus and print its splits, classes, lengths, vocabulary size and OOV rate.")
+        {
+            dataset, dataDir, offline,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var options = new CorpusOptions(parse.GetValue(dataDir)?.FullName, AllowDownload: !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m));
+                var corpus = Corpora.Load(parse.GetValue(dataset)!, options);
+                var statistics = CorpusStatistics.Compute(corpus);
+                output.WriteLine(statistics);
+                output.WriteLine(TextTables.Format(statistics.ClassTable()));
+                return 0;
+            }
+            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException)
+            {
+                error.WriteLine("error: " + e.Message);
+                return 1;
+            }
         });
         return command;
     }

@@ -34,4 +34,25 @@ public sealed class CommandsTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains(named, error);
     }
+
+    [Fact]
+    public void The_corpus_command_prints_statistics_of_the_synthetic_corpus()
+    {
+        var (exitCode, output, _) = Invoke("corpus", "--dataset", "synthetic");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("synthetic: 6000 train / 1000 validation / 1000 test", output);
+        Assert.Contains("class-A", output);
+    }
+
+    [Fact]
+    public void A_bad_data_file_is_one_line_on_stderr_not_a_stack_trace()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-cli-").FullName, "broken.csv");
+        File.WriteAllText(path, "text,label\n\"unterminated,1\nb,0\n");
+        var (exitCode, _, error) = Invoke("corpus", "--dataset", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: {path}:2: the record cannot be parsed: an unterminated or misplaced quote", error.Trim());
+    }
 }

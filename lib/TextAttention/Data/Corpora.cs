@@ -1,0 +1,199 @@
+using System.Globalization;
+using TextAttention.Platform;
+using TextAttention.Text;
+
+namespace TextAttention.Data;
+
+/// <summary>How <see cref="Corpora.Load"/> finds and splits a corpus.</summary>
+/// <param name="DataDirectory">The data folder; null for <c>TEXTATTENTION_DATA</c> or the repository's <c>data/</c>.</param>
+/// <param name="AllowDownload">Whether a missing real corpus may be downloaded into the data folder.</param>
+/// <param name="Seed">Seed of the stratified splits made for corpora without their own.</param>
+/// <param name="Warn">Receives notices such as skipped records; ignored when null.</param>
+/// <param name="Synthetic">Options of the synthetic corpus.</param>
+/// <param name="Layout">How a user file is laid out; by default a header with columns "text" and "label".</param>
+public sealed record CorpusOptions(
+    string? DataDirectory = null,
+    bool AllowDownload = true,
+    int Seed = 2016,
+    Action<string>? Warn = null,
+    SyntheticOptions? Synthetic = null,
+    LabelledFileLayout? Layout = null);
+
+/// <summary>
+/// The catalogue: <c>synthetic</c> (generated, works offline), <c>agnews</c> (AG News),
+/// <c>thucnews</c> (THUCNews headlines), or the path of a labelled CSV/TSV file.
+/// Real corpora are read from <c>&lt;data folder&gt;/agnews/</c> and <c>&lt;data folder&gt;/thucnews/</c>,
+/// downloaded there when absent (and allowed). Where a corpus has its own splits they are used;
+/// where only part of it is present, or for a user file, a seeded stratified 80/10/10 split is made
+/// and the corpus's notes say so.
+/// </summary>
+public static class Corpora
+{
+    public const string Synthetic = "synthetic";
+    public const string AgNews = "agnews";
+    public const string ThucNews = "thucnews";
+
+    public static IReadOnlyList<string> Names { get; } = [Synthetic, AgNews, ThucNews];
+
+    /// <summary>AG News (Zhang, Zhao and LeCun, 2015) as distributed with the character-CNN experiments.</summary>
+    public static RealCorpus AgNewsSource { get; } = new(
+        AgNews, "AG News", new Uri("https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/"),
+        Train: ["train.csv"], Validation: [], Test: ["test.csv"], ClassFile: "classes.txt", FirstCode: 1,
+        ExpectedRows: new Dictionary<string, int> { ["train.csv"] = 120_000, ["test.csv"] = 7_600 },
+        DefaultClasses: ["World", "Sports", "Business", "Sci/Tech"],
+        LabelledFileLayout.AgNews, Tokenizers.EnglishWords, CleanAgNews);
+
+    /// <summary>The THUCNews headline subset of Chinese-Text-Classification-Pytorch: 10 classes, 180k/10k/10k.</summary>
+    public static RealCorpus ThucNewsSource { get; } = new(
+        ThucNews, "THUCNews headlines", new Uri("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/"),
+        Train: ["train.txt"], Validation: ["dev.txt"], Test: ["test.txt"], ClassFile: "class.txt", FirstCode: 0,
+        ExpectedRows: new Dictionary<string, int> { ["train.txt"] = 180_000, ["dev.txt"] = 10_000, ["test.txt"] = 10_000 },
+        DefaultClasses: ["finance", "realty", "stocks", "education", "science", "society", "politics", "sports", "game", "entertainment"],
+        LabelledFileLayout.ThucNews, Tokenizers.ChineseCharacters, null);
+
+    /// <summary>The data folder: the option, else <c>TEXTATTENTION_DATA</c>, else the repository's <c>data/</c>.</summary>
+    public static string DataDirectory(string? option = null) =>
+        string.IsNullOrWhiteSpace(option) ? Session.FromEnvironment(Environment.GetEnvironmentVariable).DataDirectory : Path.GetFullPath(option);
+
+    /// <summary>Loads a corpus by name, or a labelled CSV/TSV file by path.</summary>
+    /// <exception cref="DataFormatException">A data file is malformed, missing or holds an unknown label.</exception>
+    /// <exception cref="IOException">A real corpus is missing and could not be downloaded; the message says where to put it.</exception>
+    public static Corpus Load(string nameOrPath, CorpusOptions? options = null)
+    {
+        var o = options ?? new CorpusOptions();
+        return nameOrPath switch
+        {
+            Synthetic => SyntheticCorpus.Generate(o.Synthetic),
+            AgNews => LoadReal(AgNewsSource, o),
+            ThucNews => LoadReal(ThucNewsSource, o),
+            _ when File.Exists(nameOrPath) || nameOrPath.Contains('/') || nameOrPath.Contains('.') => LoadFile(nameOrPath, o),
+            _ => throw new ArgumentException($"'{nameOrPath}' is neither a corpus ({string.Join(", ", Names)}) nor a file."),
+        };
+    }
+
+    /// <summary>A labelled CSV (comma) or TSV (.tsv, .txt: tab) file, split 80/10/10 stratified.</summary>
+    public static Corpus LoadFile(string path, CorpusOptions options)
+    {
+        var full = Path.GetFullPath(path);
+        var delimiter = Path.GetExtension(full).ToLowerInvariant() is ".tsv" or ".txt" ? '\t' : ',';
+        var layout = options.Layout ?? new LabelledFileLayout(delimiter, Quoted: delimiter == ',', Header: true, ["text"], "label");
+        var records = LabelledFile.ReadRecords(full, layout);
+        var labels = LabelSet.Discover(records.Select(r => r.Label), full);
+        var examples = LabelledFile.Read(full, layout, labels, options.Warn ?? (_ => { }));
+        var (train, validation, test) = Splits.Stratified(examples, 0.8, 0.1, options.Seed);
+        var chinese = examples.Take(200).Sum(e => e.Text.Count(IsCjk)) > examples.Take(200).Sum(e => e.Text.Length) / 3;
+        return new Corpus(Path.GetFileNameWithoutExtension(full), labels.Names, chinese ? Tokenizers.ChineseCharacters : Tokenizers.EnglishWords,
+            train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples split 80/10/10, stratified, seed {options.Seed}"]);
+    }
+
+    private static Corpus LoadReal(RealCorpus source, CorpusOptions options)
+    {
+        var folder = Path.Combine(DataDirectory(options.DataDirectory), source.Folder);
+        var all = source.Train.Concat(source.Validation).Concat(source.Test).ToArray();
+        var present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
+        var warn = options.Warn ?? (_ => { });
+        if (present.Length == 0)
+        {
+            Download(source, folder, options);
+            present = all;
+        }
+
+        var classFile = Path.Combine(folder, source.ClassFile);
+        var labels = File.Exists(classFile) ? LabelSet.FromFile(classFile, source.FirstCode) : new LabelSet(source.DefaultClasses, source.FirstCode);
+        List<Example> Read(IEnumerable<string> files) =>
+            files.SelectMany(f => LabelledFile.Read(Path.Combine(folder, f), source.Layout, labels, warn, source.Clean)).ToList();
+
+        var notes = new List<string>();
+        List<Example> train, validation, test;
+        if (source.Train.All(present.Contains) && source.Test.All(present.Contains))
+        {
+            test = Read(source.Test);
+            if (source.Validation.Length > 0 && source.Validation.All(present.Contains))
+            {
+                train = Read(source.Train);
+                validation = Read(source.Validation);
+                notes.Add($"{source.Title}: the corpus's own train, validation and test splits from {folder}");
+            }
+            else
+            {
+                (train, validation, _) = Splits.Stratified(Read(source.Train), 0.9, 0.1, options.Seed);
+                notes.Add($"{source.Title}: own train and test splits from {folder}; validation is 10% of train, stratified, seed {options.Seed}");
+            }
+        }
+        else
+        {
+            (train, validation, test) = Splits.Stratified(Read(present), 0.8, 0.1, options.Seed);
+            var missing = all.Except(present);
+            notes.Add($"{source.Title}: only {string.Join(", ", present)} in {folder} (no {string.Join(", ", missing)}); " +
+                      $"its {train.Count + validation.Count + test.Count} examples split 80/10/10, stratified, seed {options.Seed}");
+        }
+
+        foreach (var note in notes)
+        {
+            warn(note);
+        }
+
+        return new Corpus(source.Folder, labels.Names, source.TokenizerName, train, validation, test, notes);
+    }
+
+    private static void Download(RealCorpus source, string folder, CorpusOptions options)
+    {
+        var files = source.Train.Concat(source.Validation).Concat(source.Test).Append(source.ClassFile).ToArray();
+        string Missing(string why) =>
+            $"{source.Title} is not in {folder}: it needs {string.Join(", ", files)} (any one of the data files is enough for a smaller split). " +
+            $"{why} Download them from {source.BaseUrl} into that folder by hand, or point TEXTATTENTION_DATA at a folder that has {source.Folder}/.";
+        if (!options.AllowDownload)
+        {
+            throw new IOException(Missing("Downloading is switched off."));
+        }
+
+        var downloader = Downloader.Default();
+        foreach (var file in files)
+        {
+            var target = Path.Combine(folder, file);
+            var expectation = source.ExpectedRows.TryGetValue(file, out var rows)
+                ? new DownloadExpectation(MinBytes: rows * 10L, Check: path => CheckRows(path, source, rows))
+                : new DownloadExpectation();
+            try
+            {
+                downloader.FetchAsync(new Uri(source.BaseUrl, file), target, expectation).GetAwaiter().GetResult();
+                options.Warn?.Invoke($"downloaded {new Uri(source.BaseUrl, file)} to {target}");
+            }
+            catch (IOException e)
+            {
+                throw new IOException(Missing(e.Message + "."), e);
+            }
+        }
+    }
+
+    private static void CheckRows(string path, RealCorpus source, int expected)
+    {
+        var rows = LabelledFile.ReadRecords(path, source.Layout).Count;
+        if (rows != expected)
+        {
+            throw new DataFormatException(path, 0, $"has {rows.ToString("N0", CultureInfo.InvariantCulture)} records; {source.Title}'s has {expected.ToString("N0", CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    // AG News marks line breaks inside a field with a backslash ("...second\team...") and sometimes a literal "\n".
+    private static string CleanAgNews(string text) =>
+        text.Replace("\\n", " ", StringComparison.Ordinal).Replace('\\', ' ');
+
+    private static bool IsCjk(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF';
+}
+
+/// <summary>Where a real corpus lives and how its files look.</summary>
+public sealed record RealCorpus(
+    string Folder,
+    string Title,
+    Uri BaseUrl,
+    string[] Train,
+    string[] Validation,
+    string[] Test,
+    string ClassFile,
+    int FirstCode,
+    IReadOnlyDictionary<string, int> ExpectedRows,
+    IReadOnlyList<string> DefaultClasses,
+    LabelledFileLayout Layout,
+    string TokenizerName,
+    Func<string, string>? Clean);

@@ -1,0 +1,120 @@
+using TextAttention.Data;
+
+namespace TextAttention.Tests.Data;
+
+public sealed class CorpusTests
+{
+    private static CorpusOptions Offline(string folder) => new(DataDirectory: folder, AllowDownload: false);
+
+    // A small AG News test.csv: 10 rows per class.
+    private static string AgNewsFolder(bool withTrain)
+    {
+        var folder = Files.Folder();
+        string Rows(int count) => string.Concat(Enumerable.Range(0, count).Select(i => $"\"{i % 4 + 1}\",\"title {i}\",\"first line\\second line\"\n"));
+        Files.Write(Rows(40), Path.Combine("agnews", "test.csv"), folder);
+        if (withTrain)
+        {
+            Files.Write(Rows(200), Path.Combine("agnews", "train.csv"), folder);
+        }
+
+        return folder;
+    }
+
+    [Fact]
+    public void AG_News_with_its_own_splits_takes_validation_from_train()
+    {
+        var corpus = Corpora.Load("agnews", Offline(AgNewsFolder(withTrain: true)));
+
+        Assert.Equal((180, 20, 40), (corpus.Train.Count, corpus.Validation.Count, corpus.Test.Count));
+        Assert.Equal(["World", "Sports", "Business", "Sci/Tech"], corpus.ClassNames);
+        Assert.Equal("title 0 first line second line", corpus.Test[0].Text);   // the backslash line mark is a space
+    }
+
+    [Fact]
+    public void AG_News_with_only_its_test_file_is_split_stratified_and_says_so()
+    {
+        var notes = new List<string>();
+        var corpus = Corpora.Load("agnews", Offline(AgNewsFolder(withTrain: false)) with { Warn = notes.Add });
+
+        Assert.Equal((32, 4, 4), (corpus.Train.Count, corpus.Validation.Count, corpus.Test.Count));
+        Assert.All(Enumerable.Range(0, 4), c => Assert.Equal(8, corpus.Train.Count(e => e.Label == c)));
+        Assert.Contains("only test.csv", Assert.Single(notes));
+    }
+
+    [Fact]
+    public void Splits_repeat_for_a_seed_and_change_with_it()
+    {
+        var folder = AgNewsFolder(withTrain: false);
+
+        var a = Corpora.Load("agnews", Offline(folder) with { Seed = 1 });
+        var b = Corpora.Load("agnews", Offline(folder) with { Seed = 1 });
+        var c = Corpora.Load("agnews", Offline(folder) with { Seed = 2 });
+
+        Assert.Equal(a.Test, b.Test);
+        Assert.NotEqual(a.Test, c.Test);
+    }
+
+    [Fact]
+    public void A_missing_corpus_offline_says_what_to_put_where()
+    {
+        var folder = Files.Folder();
+
+        var error = Assert.Throws<IOException>(() => Corpora.Load("thucnews", Offline(folder)));
+
+        Assert.Contains(Path.Combine(folder, "thucnews"), error.Message);
+        Assert.Contains("train.txt, dev.txt, test.txt, class.txt", error.Message);
+        Assert.Contains("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/", error.Message);
+        Assert.Contains("TEXTATTENTION_DATA", error.Message);
+    }
+
+    [Fact]
+    public void A_user_file_with_named_columns_and_named_labels_loads()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 30).Select(i => $"{(i % 2 == 0 ? "pos" : "neg")},\"text number {i}, with a comma\"\n"));
+        var path = Files.Write("label,text\n" + rows, "reviews.csv");
+
+        var corpus = Corpora.Load(path, new CorpusOptions());
+
+        Assert.Equal(["neg", "pos"], corpus.ClassNames);
+        Assert.Equal(30, corpus.Train.Count + corpus.Validation.Count + corpus.Test.Count);
+        Assert.Equal("english-words", corpus.TokenizerName);
+        Assert.Contains(corpus.Train, e => e.Text == "text number 0, with a comma" && e.Label == 1);
+    }
+
+    [Fact]
+    public void A_chinese_user_file_gets_the_character_tokenizer()
+    {
+        var path = Files.Write("text\tlabel\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"港股缩量回调{i}\t{i % 2}\n")), "headlines.tsv");
+
+        Assert.Equal("chinese-chars", Corpora.Load(path, new CorpusOptions()).TokenizerName);
+    }
+
+    [Fact]
+    public void Integer_labels_must_run_without_gaps()
+    {
+        var path = Files.Write("text,label\na,0\nb,2\n", "gaps.csv");
+
+        var error = Assert.Throws<DataFormatException>(() => Corpora.Load(path, new CorpusOptions()));
+
+        Assert.Contains("without gaps from 0 or 1; found 0, 2", error.Problem);
+    }
+
+    [Fact]
+    public void The_shared_corpora_load_through_the_data_folder_setting()
+    {
+        var shared = Environment.GetEnvironmentVariable("TEXTATTENTION_DATA");
+        if (shared is null || !File.Exists(Path.Combine(shared, "agnews", "test.csv")))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI points TEXTATTENTION_DATA at ../shared/data");
+            return;
+        }
+
+        var agnews = Corpora.Load("agnews", new CorpusOptions(AllowDownload: false));
+        var thucnews = Corpora.Load("thucnews", new CorpusOptions(AllowDownload: false));
+
+        Assert.Equal(7_600, agnews.Train.Count + agnews.Validation.Count + agnews.Test.Count);
+        Assert.Equal(10_000, thucnews.Train.Count + thucnews.Validation.Count + thucnews.Test.Count);
+        Assert.Equal(10, thucnews.ClassNames.Count);
+        Assert.Equal("finance", thucnews.ClassNames[0]);
+    }
+}
