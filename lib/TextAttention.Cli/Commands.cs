@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using TextAttention.Cli.Notebooks;
 using TextAttention.Data;
+using TextAttention.IO;
 using TextAttention.Plotting;
 using TextAttention.Platform;
 using TorchSharp;
@@ -59,9 +60,14 @@ public static class Commands
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var writeBack = new Option<bool>("--write-back")
+        {
+            Description = "Also put the outputs of each notebook that ran cleanly back into notebooks/, cleaned for committing.",
+        };
+
         var command = new Command("reproduce", "Build the library, then execute every notebook in notebooks/ headless with dotnet-repl, in order.")
         {
-            profile, output, timeout, only,
+            profile, output, timeout, only, writeBack,
         };
         command.SetAction(parse =>
         {
@@ -90,6 +96,17 @@ public static class Commands
                 var run = runner.Run(notebook, outputDirectory);
                 runs.Add(run);
                 Console.WriteLine("  " + run.Describe());
+                if (parse.GetValue(writeBack) && run.Succeeded)
+                {
+                    var merged = NotebookOutputs.Merge(File.ReadAllText(notebook), File.ReadAllText(run.ExecutedCopy));
+                    AtomicFile.WriteAllText(notebook, merged);
+                    foreach (var problem in NotebookOutputs.Problems(merged))
+                    {
+                        Console.WriteLine($"  warning: {Path.GetFileName(notebook)}: {problem}");
+                    }
+
+                    Console.WriteLine($"  outputs written back to {Path.GetRelativePath(runner.RepositoryRoot, notebook)}");
+                }
             }
 
             Console.WriteLine();

@@ -1,0 +1,171 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace TextAttention.Cli.Notebooks;
+
+/// <summary>
+/// Puts the outputs of an executed notebook back into its source notebook so that the committed
+/// file reads well on GitHub and diffs cleanly: the source's cells and metadata are kept byte for
+/// byte in meaning, only outputs and execution counts come from the run, and what would change on
+/// every run or reveal this machine is removed (package-install progress, extension paths, random
+/// chart element ids, execution timestamps).
+/// </summary>
+public static partial class NotebookOutputs
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        IndentSize = 1,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The source notebook with the executed copy's cleaned outputs.</summary>
+    /// <exception cref="InvalidOperationException">The two notebooks do not have the same cells.</exception>
+    public static string Merge(string sourceJson, string executedJson)
+    {
+        var source = JsonNode.Parse(sourceJson)!.AsObject();
+        var executed = JsonNode.Parse(executedJson)!.AsObject();
+        var sourceCells = source["cells"]!.AsArray();
+        var executedCells = executed["cells"]!.AsArray();
+        if (sourceCells.Count != executedCells.Count)
+        {
+            throw new InvalidOperationException($"the executed notebook has {executedCells.Count} cells, the source {sourceCells.Count}");
+        }
+
+        var charts = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < sourceCells.Count; i++)
+        {
+            var cell = sourceCells[i]!.AsObject();
+            if ((string?)cell["cell_type"] != "code")
+            {
+                continue;
+            }
+
+            var run = executedCells[i]!.AsObject();
+            if (SourceText(cell) != SourceText(run))
+            {
+                throw new InvalidOperationException($"cell {i + 1} differs between the source and the executed notebook");
+            }
+
+            var outputs = new JsonArray();
+            foreach (var output in run["outputs"]?.AsArray() ?? [])
+            {
+                if (Clean(output!.DeepClone().AsObject(), charts) is { } kept)
+                {
+                    outputs.Add(kept);
+                }
+            }
+
+            cell["outputs"] = outputs;
+            cell["execution_count"] = run["execution_count"]?.DeepClone();
+        }
+
+        return source.ToJsonString(Json) + "\n";
+    }
+
+    /// <summary>Problems that make a committed notebook unfit to read or diff; empty when it is fit.</summary>
+    public static IReadOnlyList<string> Problems(string notebookJson, int maxOutputBytes = 1_000_000)
+    {
+        var problems = new List<string>();
+        var cells = JsonNode.Parse(notebookJson)!["cells"]!.AsArray();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            foreach (var output in cells[i]!["outputs"]?.AsArray() ?? [])
+            {
+                var text = output!.ToJsonString(Compact);
+                var where = $"cell {i + 1}";
+                if ((string?)output["output_type"] == "error")
+                {
+                    problems.Add($"{where}: an error output ({(string?)output["evalue"]})");
+                }
+
+                if (AbsolutePath().Match(text) is { Success: true } path)
+                {
+                    problems.Add($"{where}: an absolute path of this machine ({path.Value})");
+                }
+
+                if (text.Length > maxOutputBytes)
+                {
+                    problems.Add($"{where}: an output of {text.Length:N0} bytes, over {maxOutputBytes:N0}");
+                }
+
+                if (text.Contains("<style", StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"{where}: an inline style sheet");
+                }
+
+                if (Guid().IsMatch(text))
+                {
+                    problems.Add($"{where}: a random id that changes on every run");
+                }
+            }
+
+            if (cells[i]!["metadata"]?.ToJsonString(Compact).Contains("dotnet_repl_", StringComparison.Ordinal) == true)
+            {
+                problems.Add($"cell {i + 1}: execution timestamps in its metadata");
+            }
+        }
+
+        return problems;
+    }
+
+    private static JsonObject? Clean(JsonObject output, Dictionary<string, string> charts)
+    {
+        var data = output["data"]?.AsObject();
+        var html = Joined(data?["text/html"]);
+        var plain = Joined(data?["text/plain"]);
+        if (html.Contains("<strong>Installing Packages</strong>", StringComparison.Ordinal) ||
+            plain.StartsWith("Loading extensions from ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (data is not null && html.Length > 0)
+        {
+            // Plotly's container and render-function ids are random; number them by first appearance instead.
+            var stable = Guid().Replace(html, m => Id(charts, m.Value.Replace("-", "", StringComparison.Ordinal)));
+            stable = HexId().Replace(stable, m => Id(charts, m.Value));
+            if (stable != html)
+            {
+                data["text/html"] = JsonValue.Create(stable);
+            }
+        }
+
+        output.Remove("metadata");
+        output["metadata"] = new JsonObject();
+        return output;
+    }
+
+    private static string Id(Dictionary<string, string> charts, string key)
+    {
+        if (!charts.TryGetValue(key, out var id))
+        {
+            id = $"chart{charts.Count + 1:D4}";
+            charts[key] = id;
+        }
+
+        return id;
+    }
+
+    private static string SourceText(JsonObject cell) => Joined(cell["source"]);
+
+    private static string Joined(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+        _ => (string?)node ?? "",
+    };
+
+    [GeneratedRegex(@"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Guid();
+
+    [GeneratedRegex(@"(?<=renderPlotly_)[0-9a-f]{32}")]
+    private static partial Regex HexId();
+
+    [GeneratedRegex(@"(?<![\w.])/(?:root|home|tmp|work|Users|var/folders)/[^\s""'`<>)]*")]
+    private static partial Regex AbsolutePath();
+}
