@@ -66,6 +66,15 @@ public sealed class Batcher
             return new EncodedExample(ids.Length > maxLength ? ids[..maxLength] : ids, e.Label, i);
         }).ToList();
 
+    /// <summary>How many batches one epoch has.</summary>
+    public int BatchCount =>
+        _options.Bucketing
+            ? _examples.Chunk(_options.BatchSize * _options.PoolBatches).Sum(pool => (pool.Length + _options.BatchSize - 1) / _options.BatchSize)
+            : (_examples.Count + _options.BatchSize - 1) / _options.BatchSize;
+
+    /// <summary>How many examples the split has.</summary>
+    public int Count => _examples.Count;
+
     /// <summary>Real tokens ÷ processed positions over the batches produced so far.</summary>
     public double RealTokenShare => _positions == 0 ? 0 : (double)_realTokens / _positions;
 

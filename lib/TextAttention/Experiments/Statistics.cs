@@ -1,0 +1,80 @@
+using Microsoft.Data.Analysis;
+
+namespace TextAttention.Experiments;
+
+/// <summary>A paired comparison of two poolings over the same seeds on one dataset.</summary>
+/// <param name="MeanDifference">Mean over seeds of accuracy(A) − accuracy(B).</param>
+/// <param name="Low">Lower end of the 95% confidence interval of the mean difference (paired t).</param>
+/// <param name="High">Upper end of that interval.</param>
+public sealed record PairedComparison(string Dataset, string A, string B, int Seeds, double MeanDifference, double Low, double High)
+{
+    /// <summary>The verdict in words: which is better, or that the data cannot tell.</summary>
+    public string Verdict =>
+        Seeds < 2 ? $"{Seeds} seed: no interval can be computed" :
+        Low > 0 ? $"{A} is more accurate than {B} by {MeanDifference:P2} (95% CI {Low:P2} to {High:P2})" :
+        High < 0 ? $"{B} is more accurate than {A} by {-MeanDifference:P2} (95% CI {-High:P2} to {-Low:P2})" :
+        $"no clear difference: {A} − {B} = {MeanDifference:P2} (95% CI {Low:P2} to {High:P2} includes 0)";
+}
+
+/// <summary>The final test figures of one run: what the statistics need.</summary>
+public sealed record RunScore(string Dataset, string Pooling, int Seed, double Accuracy, double MacroF1);
+
+/// <summary>Summaries across seeds: means, spreads and paired confidence intervals.</summary>
+public static class Statistics
+{
+    // Two-sided 95% critical values of Student's t for 1..30 degrees of freedom (standard tables).
+    private static readonly double[] T975 =
+    [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+
+    /// <summary>The t quantile used for a 95% interval with <paramref name="degreesOfFreedom"/>; 1.96 beyond 30.</summary>
+    public static double TCritical(int degreesOfFreedom) =>
+        degreesOfFreedom < 1 ? double.NaN : degreesOfFreedom <= T975.Length ? T975[degreesOfFreedom - 1] : 1.96;
+
+    /// <summary>Sample mean and standard deviation (n − 1 in the denominator; 0 for one value).</summary>
+    public static (double Mean, double Std) MeanStd(IReadOnlyList<double> values)
+    {
+        var mean = values.Average();
+        var std = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return (mean, std);
+    }
+
+    /// <summary>Per dataset and pooling: runs, mean and standard deviation of test accuracy and macro-F1.</summary>
+    public static DataFrame Summary(IEnumerable<RunScore> runs)
+    {
+        var groups = runs.GroupBy(r => (r.Dataset, r.Pooling)).ToList();
+        var accuracy = groups.Select(g => MeanStd(g.Select(r => r.Accuracy).ToList())).ToList();
+        var f1 = groups.Select(g => MeanStd(g.Select(r => r.MacroF1).ToList())).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("dataset", groups.Select(g => g.Key.Dataset)),
+            new StringDataFrameColumn("pooling", groups.Select(g => g.Key.Pooling)),
+            new Int32DataFrameColumn("seeds", groups.Select(g => g.Count())),
+            new DoubleDataFrameColumn("accuracy_mean", accuracy.Select(a => Math.Round(a.Mean, 4))),
+            new DoubleDataFrameColumn("accuracy_std", accuracy.Select(a => Math.Round(a.Std, 4))),
+            new DoubleDataFrameColumn("macro_f1_mean", f1.Select(a => Math.Round(a.Mean, 4))),
+            new DoubleDataFrameColumn("macro_f1_std", f1.Select(a => Math.Round(a.Std, 4))));
+    }
+
+    /// <summary>
+    /// Paired comparison of test accuracy of poolings <paramref name="a"/> and <paramref name="b"/> on
+    /// <paramref name="dataset"/>, over the seeds both were run with: mean difference ± t·s/√n.
+    /// </summary>
+    public static PairedComparison Paired(IEnumerable<RunScore> runs, string dataset, string a, string b)
+    {
+        var list = runs.Where(r => r.Dataset == dataset).ToList();
+        var first = list.Where(r => r.Pooling == a).ToDictionary(r => r.Seed, r => r.Accuracy);
+        var second = list.Where(r => r.Pooling == b).ToDictionary(r => r.Seed, r => r.Accuracy);
+        var differences = first.Keys.Intersect(second.Keys).Order().Select(s => first[s] - second[s]).ToList();
+        if (differences.Count == 0)
+        {
+            throw new ArgumentException($"no seed was run with both {a} and {b} on {dataset}.");
+        }
+
+        var (mean, std) = MeanStd(differences);
+        var half = differences.Count < 2 ? double.NaN : TCritical(differences.Count - 1) * std / Math.Sqrt(differences.Count);
+        return new PairedComparison(dataset, a, b, differences.Count, mean, mean - half, mean + half);
+    }
+}

@@ -1,0 +1,91 @@
+using TextAttention.Attention;
+using TextAttention.Text;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TextAttention.Models;
+
+/// <summary>The sizes and pooling of a <see cref="BiLstmClassifier"/>; saved with every checkpoint.</summary>
+/// <param name="VocabularySize">Rows of the embedding, including &lt;pad&gt; (id 0) and &lt;unk&gt;.</param>
+/// <param name="Classes">K, the number of output classes.</param>
+/// <param name="EmbeddingSize">E.</param>
+/// <param name="HiddenSize">H per direction; the encoder's outputs have width D = 2H.</param>
+/// <param name="Pooling">A name from <see cref="Poolings.Names"/>.</param>
+/// <param name="Dropout">Applied to the embeddings and to the pooled vector.</param>
+/// <param name="Heads">Heads of the <c>mhsa</c> pooling.</param>
+public sealed record ClassifierConfig(
+    int VocabularySize,
+    int Classes,
+    int EmbeddingSize = 64,
+    int HiddenSize = 64,
+    string Pooling = "han",
+    double Dropout = 0.2,
+    int Heads = 4);
+
+/// <summary>What the classifier computes for a batch: logits (B, K) and the pooling's output.</summary>
+public sealed record ClassifierOutput(Tensor Logits, PoolingOutput Pooling);
+
+/// <summary>
+/// The classifier of the blog post, with its pooling made exchangeable:
+/// <code>
+///   e = dropout(Embedding(ids))                       (B, T, E), &lt;pad&gt; embeds to 0
+///   x = BiLSTM(pack(e, lengths))                      (B, T, 2H), packed: no direction reads padding
+///   c = pooling(x, mask)                              (B, 2H)
+///   logits = Linear(dropout(c))                       (B, K)
+/// </code>
+/// The pooling is chosen by name (<see cref="Poolings"/>); notebook 04 builds this model step by step.
+/// </summary>
+public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutput>
+{
+    private readonly Embedding embedding;
+    private readonly Dropout embeddingDropout;
+    private readonly LSTM lstm;
+    private readonly AttentionPooling pooling;
+    private readonly Dropout poolDropout;
+    private readonly Linear head;
+
+    public BiLstmClassifier(ClassifierConfig config)
+        : base(nameof(BiLstmClassifier))
+    {
+        Validate(config);
+        Config = config;
+        embedding = nn.Embedding(config.VocabularySize, config.EmbeddingSize, padding_idx: Vocabulary.PadId);
+        embeddingDropout = nn.Dropout(config.Dropout);
+        lstm = nn.LSTM(config.EmbeddingSize, config.HiddenSize, bidirectional: true, batchFirst: true);
+        pooling = Poolings.Create(config.Pooling, 2L * config.HiddenSize, new PoolingOptions(Heads: config.Heads));
+        poolDropout = nn.Dropout(config.Dropout);
+        head = nn.Linear(2L * config.HiddenSize, config.Classes);
+        RegisterComponents();
+    }
+
+    public ClassifierConfig Config { get; }
+
+    /// <param name="ids">Token ids (B, T), padded with 0.</param>
+    /// <param name="lengths">True lengths (B), int64 on the CPU, each at least 1.</param>
+    public override ClassifierOutput forward(Tensor ids, Tensor lengths)
+    {
+        var T = ids.shape[1];
+        var embedded = embeddingDropout.forward(embedding.forward(ids));                                  // (B, T, E)
+        var packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first: true, enforce_sorted: false);
+        var (encoded, _, _) = lstm.call(packed, null);
+        var (x, _) = nn.utils.rnn.pad_packed_sequence(encoded, batch_first: true, total_length: T);      // (B, T, 2H)
+        var mask = Masking.FromLengths(lengths, T);                                                       // (B, T)
+        var pooled = pooling.forward(x, mask);                                                            // (B, 2H)
+        var logits = head.forward(poolDropout.forward(pooled.Context));                                   // (B, K)
+        return new ClassifierOutput(logits, pooled);
+    }
+
+    private static void Validate(ClassifierConfig c)
+    {
+        string? problem =
+            c.VocabularySize < 2 ? "VocabularySize must be at least 2 (<pad> and <unk>)" :
+            c.Classes < 2 ? "Classes must be at least 2" :
+            c.EmbeddingSize < 1 || c.HiddenSize < 1 ? "EmbeddingSize and HiddenSize must be positive" :
+            c.Dropout is < 0 or >= 1 ? "Dropout must be in [0, 1)" :
+            null;
+        if (problem is not null)
+        {
+            throw new ArgumentException($"{problem}; got {c}.");
+        }
+    }
+}
