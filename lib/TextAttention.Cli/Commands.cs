@@ -21,6 +21,7 @@ public static class Commands
         root.Subcommands.Add(Reproduce());
         root.Subcommands.Add(FixNative());
         root.Subcommands.Add(CorpusCommand());
+        root.Subcommands.Add(TrainCommand.Build());
         return root;
     }
 

@@ -71,6 +71,29 @@ public static class Corpora
         };
     }
 
+    /// <summary>
+    /// Examples from an extra labelled file in the format of corpus <paramref name="dataset"/> (AG News
+    /// CSV, THUCNews TSV, or for anything else a CSV/TSV with "text" and "label" columns), with labels
+    /// resolved against that corpus's classes: for evaluating a trained model on new data.
+    /// </summary>
+    public static List<Example> ReadExternal(string dataset, string path, IReadOnlyList<string> classNames, Action<string>? warn = null)
+    {
+        var full = Path.GetFullPath(path);
+        var report = warn ?? (_ => { });
+        switch (dataset)
+        {
+            case AgNews:
+                return LabelledFile.Read(full, AgNewsSource.Layout, new LabelSet(classNames, AgNewsSource.FirstCode), report, AgNewsSource.Clean);
+            case ThucNews:
+                return LabelledFile.Read(full, ThucNewsSource.Layout, new LabelSet(classNames, ThucNewsSource.FirstCode), report);
+            default:
+                var delimiter = Path.GetExtension(full).ToLowerInvariant() is ".tsv" or ".txt" ? '\t' : ',';
+                var layout = new LabelledFileLayout(delimiter, Quoted: delimiter == ',', Header: true, ["text"], "label");
+                var firstCode = classNames.All(n => int.TryParse(n, out _)) ? int.Parse(classNames[0], CultureInfo.InvariantCulture) : 0;
+                return LabelledFile.Read(full, layout, new LabelSet(classNames, firstCode), report);
+        }
+    }
+
     /// <summary>A labelled CSV (comma) or TSV (.tsv, .txt: tab) file, split 80/10/10 stratified.</summary>
     public static Corpus LoadFile(string path, CorpusOptions options)
     {

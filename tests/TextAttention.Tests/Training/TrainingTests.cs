@@ -88,3 +88,10 @@ public sealed class TrainingTests
         Assert.Contains("'attention_3' is not a pooling", pooling.Message);
     }
 }
+
+/// <summary>
+/// Training draws from TorchSharp's process-wide random generator (initial weights, dropout), which
+/// other tests reseed; these tests therefore run alone, so same-seed runs can be compared exactly.
+/// </summary>
+[CollectionDefinition("training", DisableParallelization = true)]
+public sealed class TrainingCollection;
