@@ -22,6 +22,7 @@ public static class Commands
         root.Subcommands.Add(FixNative());
         root.Subcommands.Add(CorpusCommand());
         root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(Results());
         return root;
     }
 
@@ -118,6 +119,13 @@ public static class Commands
             }
 
             Console.WriteLine($"{runs.Count(r => r.Succeeded)} of {runs.Count} notebooks ran without a cell error; total {clock.Elapsed.TotalSeconds:F0} s.");
+            var comparison = Path.Combine(runner.RepositoryRoot, "notebooks", "results", "comparison-full.csv");
+            if (parse.GetValue(writeBack) && chosen == Profile.Full && runs.All(r => r.Succeeded) && File.Exists(comparison))
+            {
+                var readme = Path.Combine(runner.RepositoryRoot, "README.md");
+                ResultsReport.Update(readme, ResultsReport.Markdown(ResultsReport.Read(comparison), "notebooks/results/comparison-full.csv"));
+                Console.WriteLine("README.md: results section regenerated from notebooks/results/comparison-full.csv");
+            }
             return runs.All(r => r.Succeeded) ? 0 : 1;
         });
         return command;
@@ -156,6 +164,41 @@ public static class Commands
             catch (Exception e) when (e is DataFormatException or IOException or ArgumentException)
             {
                 error.WriteLine("error: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Command Results()
+    {
+        var csv = new Option<FileInfo>("--csv")
+        {
+            Description = "The comparison results (one row per run).",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine(Session.RepositoryRoot(), "notebooks", "results", "comparison-full.csv")),
+            HelpName = "file",
+        };
+        var readme = new Option<FileInfo>("--readme")
+        {
+            Description = "The README whose results section is rewritten.",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine(Session.RepositoryRoot(), "README.md")),
+            HelpName = "file",
+        };
+        var command = new Command("results", "Rewrite the README's results section from the comparison CSV that notebook 05 writes.") { csv, readme };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var csvFile = parse.GetValue(csv)!.FullName;
+                var readmeFile = parse.GetValue(readme)!.FullName;
+                var relative = Path.GetRelativePath(Path.GetDirectoryName(readmeFile)!, csvFile).Replace('\\', '/');
+                ResultsReport.Update(readmeFile, ResultsReport.Markdown(ResultsReport.Read(csvFile), relative));
+                parse.InvocationConfiguration.Output.WriteLine($"updated the results section of {readmeFile} from {csvFile}");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("error: " + e.Message);
                 return 1;
             }
         });

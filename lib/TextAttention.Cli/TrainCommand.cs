@@ -104,15 +104,16 @@ internal static class TrainCommand
                 var (p, s) = jobs[i];
                 var index = i;
                 var run = Experiment.Run(data, p, s, settings, progress => onBatch?.Invoke(index, progress));
-                runs.Add(run);
                 double? accuracy = null;
                 if (external is not null)
                 {
                     var encoded = Batcher.Encode(external.Select(e => (e.Text, e.Label)), data.Tokenizer, data.Vocabulary, settings.MaxLength);
-                    accuracy = Trainer.Evaluate(run.Model, b => run.Model.forward(b.Ids, b.Lengths).Logits,
+                    var model = run.Model!;
+                    accuracy = Trainer.Evaluate(model, b => model.forward(b.Ids, b.Lengths).Logits,
                         new Batcher(encoded, new BatchOptions(settings.BatchSize, MaxLength: settings.MaxLength)), corpus.ClassNames.Count).Accuracy;
                 }
 
+                runs.Add(run.WithoutModel());
                 externalAccuracy.Add(accuracy);
                 report($"{p} seed {s}: test accuracy {run.History.Test.Accuracy:P2}, macro-F1 {run.History.Test.MacroF1:P2} (best epoch {run.History.BestEpoch}, {run.Seconds:F0} s)" +
                        (accuracy is { } a ? $", --test-file accuracy {a:P2}" : ""));

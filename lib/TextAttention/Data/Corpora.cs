@@ -94,6 +94,23 @@ public static class Corpora
         }
     }
 
+    /// <summary>
+    /// The corpus with at most <paramref name="maxTrain"/> training and <paramref name="maxEvaluation"/>
+    /// validation and test examples each, drawn stratified with <paramref name="seed"/>: for quick runs.
+    /// </summary>
+    public static Corpus Subset(Corpus corpus, int maxTrain, int maxEvaluation, int seed = 2016)
+    {
+        List<Example> Take(IReadOnlyList<Example> split, int max) =>
+            split.Count <= max ? [.. split] : Splits.Stratified(split, (double)max / split.Count, 0, seed).First;
+        return corpus with
+        {
+            Train = Take(corpus.Train, maxTrain),
+            Validation = Take(corpus.Validation, maxEvaluation),
+            Test = Take(corpus.Test, maxEvaluation),
+            Notes = [.. corpus.Notes, $"subset: at most {maxTrain} training and {maxEvaluation} validation and test examples, stratified, seed {seed}"],
+        };
+    }
+
     /// <summary>A labelled CSV (comma) or TSV (.tsv, .txt: tab) file, split 80/10/10 stratified.</summary>
     public static Corpus LoadFile(string path, CorpusOptions options)
     {
@@ -135,19 +152,19 @@ public static class Corpora
             {
                 train = Read(source.Train);
                 validation = Read(source.Validation);
-                notes.Add($"{source.Title}: the corpus's own train, validation and test splits from {folder}");
+                notes.Add($"{source.Title}: the corpus's own train, validation and test splits");
             }
             else
             {
                 (train, validation, _) = Splits.Stratified(Read(source.Train), 0.9, 0.1, options.Seed);
-                notes.Add($"{source.Title}: own train and test splits from {folder}; validation is 10% of train, stratified, seed {options.Seed}");
+                notes.Add($"{source.Title}: its own train and test splits; validation is 10% of train, stratified, seed {options.Seed}");
             }
         }
         else
         {
             (train, validation, test) = Splits.Stratified(Read(present), 0.8, 0.1, options.Seed);
             var missing = all.Except(present);
-            notes.Add($"{source.Title}: only {string.Join(", ", present)} in {folder} (no {string.Join(", ", missing)}); " +
+            notes.Add($"{source.Title}: only {string.Join(", ", present)} in the data folder's {source.Folder}/ (no {string.Join(", ", missing)}); " +
                       $"its {train.Count + validation.Count + test.Count} examples split 80/10/10, stratified, seed {options.Seed}");
         }
 

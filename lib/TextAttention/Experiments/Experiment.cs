@@ -32,7 +32,7 @@ public sealed record PreparedCorpus(
     IReadOnlyList<EncodedExample> Test,
     double TestOutOfVocabularyRate);
 
-/// <summary>One trained model with its history and the figures the experiments report.</summary>
+/// <summary>One trained model (null once released) with its history and the figures the experiments report.</summary>
 /// <param name="EvidenceMass">
 /// For a corpus with known evidence: the mean share of the pooling's weight that falls on the
 /// evidence tokens of each test example; null otherwise.
@@ -42,12 +42,19 @@ public sealed record RunResult(
     string Pooling,
     int Seed,
     TrainingHistory History,
-    BiLstmClassifier Model,
+    BiLstmClassifier? Model,
     double RealTokenShare,
     double Seconds,
     double? EvidenceMass)
 {
     public RunScore Score => new(Dataset, Pooling, Seed, History.Test.Accuracy, History.Test.MacroF1);
+
+    /// <summary>This result without its model, whose native memory is released: for grids of many runs.</summary>
+    public RunResult WithoutModel()
+    {
+        Model?.Dispose();
+        return this with { Model = null };
+    }
 }
 
 /// <summary>Prepares corpora and trains one BiLSTM classifier per (pooling, seed).</summary>

@@ -47,18 +47,18 @@ public sealed class TrainingTests
         var data = Data();
         var run = Experiment.Run(data, "mhsa", seed: 2, Tiny with { Training = new TrainingOptions(Epochs: 1) });
         var folder = Path.Combine(Directory.CreateTempSubdirectory("textattention-checkpoint-").FullName, "model");
-        var manifest = new Checkpoint.Manifest(run.Model.Config, data.Tokenizer.Name, data.Corpus.ClassNames, Tiny.MaxLength);
+        var manifest = new Checkpoint.Manifest(run.Model!.Config, data.Tokenizer.Name, data.Corpus.ClassNames, Tiny.MaxLength);
 
-        Checkpoint.Save(folder, run.Model, data.Vocabulary, manifest);
+        Checkpoint.Save(folder, run.Model!, data.Vocabulary, manifest);
         var (loaded, vocabulary, loadedManifest) = Checkpoint.Load(folder);
 
         Assert.Equal(data.Vocabulary.Tokens, vocabulary.Tokens);
         Assert.Equal(manifest.Model, loadedManifest.Model);
         using var batch = new Batcher(data.Test, new BatchOptions(BatchSize: 64, MaxLength: Tiny.MaxLength)).Batches(shuffle: false).First();
-        run.Model.eval();
+        run.Model!.eval();
         using (no_grad())
         {
-            var before = run.Model.forward(batch.Ids, batch.Lengths).Logits.data<float>().ToArray();
+            var before = run.Model!.forward(batch.Ids, batch.Lengths).Logits.data<float>().ToArray();
             var after = loaded.forward(batch.Ids, batch.Lengths).Logits.data<float>().ToArray();
             Assert.Equal(before, after);
         }

@@ -1,0 +1,76 @@
+using Microsoft.FSharp.Core;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Plotly.NET.TraceObjects;
+using TextAttention.Experiments;
+using TextAttention.Training;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace TextAttention.Plotting;
+
+/// <summary>The charts of the experiment notebooks: learning curves, accuracy bars, confusion matrices.</summary>
+public static class ExperimentCharts
+{
+    /// <summary>
+    /// Validation accuracy against epoch for each pooling on one dataset: the mean over seeds as a
+    /// line, with a band of ± one standard deviation.
+    /// </summary>
+    public static GenericChart LearningCurves(IEnumerable<RunResult> runs, string dataset)
+    {
+        var byPooling = runs.Where(r => r.Dataset == dataset).GroupBy(r => r.Pooling).ToList();
+        if (byPooling.Count == 0)
+        {
+            throw new ArgumentException($"no run on '{dataset}'.", nameof(dataset));
+        }
+
+        var traces = byPooling.Select(group =>
+        {
+            var epochs = group.SelectMany(r => r.History.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key).ToList();
+            var x = epochs.Select(g => (double)g.Key).ToArray();
+            var stats = epochs.Select(g => Statistics.MeanStd(g.Select(e => e.ValidationAccuracy).ToList())).ToArray();
+            return Chart.Range<double, double, string>(
+                x, stats.Select(s => s.Mean).ToArray(), stats.Select(s => s.Mean + s.Std).ToArray(), stats.Select(s => s.Mean - s.Std).ToArray(),
+                StyleParam.Mode.Lines_Markers, Name: group.Key);
+        });
+        return Chart.Combine(traces)
+            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
+            .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy")
+            .WithTitle($"{dataset}: validation accuracy by epoch (mean ± std over seeds)");
+    }
+
+    /// <summary>Mean test accuracy per pooling as bars with ± one standard deviation, one colour per dataset.</summary>
+    public static GenericChart AccuracyBars(IEnumerable<RunScore> scores)
+    {
+        var list = scores.ToList();
+        var poolings = list.Select(s => s.Pooling).Distinct().ToArray();
+        var bars = list.GroupBy(s => s.Dataset).Select(dataset =>
+        {
+            var stats = poolings.Select(p => Statistics.MeanStd(dataset.Where(s => s.Pooling == p).Select(s => s.Accuracy).DefaultIfEmpty(double.NaN).ToList())).ToArray();
+            var column = Chart.Column<double, string, string>(stats.Select(s => s.Mean).ToArray(), Keys: poolings, Name: dataset.Key);
+            return Plotly.NET.Chart.withYError(ErrorBars(stats.Select(s => s.Std))).Invoke(column);
+        });
+        return Chart.Combine(bars)
+            .WithYAxisStyle<double, double, string>(TitleText: "test accuracy")
+            .WithTitle("Test accuracy per pooling (mean ± std over seeds)");
+    }
+
+    /// <summary>A confusion matrix as a heatmap: true classes in rows (top to bottom), predicted in columns.</summary>
+    public static GenericChart Confusion(Evaluation evaluation, IReadOnlyList<string> classNames, string title)
+    {
+        var k = evaluation.Classes;
+        if (classNames.Count != k)
+        {
+            throw new ArgumentException($"{classNames.Count} class names for a {k}×{k} confusion matrix.", nameof(classNames));
+        }
+
+        var rows = Enumerable.Range(0, k).Select(i => Enumerable.Range(0, k).Select(j => (double)evaluation.Confusion[i, j]).ToArray()).ToArray();
+        return Chart.Heatmap<double, string, string, string>(rows, X: classNames.ToArray(), Y: classNames.ToArray(), ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true)
+            .WithXAxisStyle<double, double, string>(TitleText: "predicted")
+            .WithYAxisStyle<double, double, string>(TitleText: "true")
+            .WithTitle(title);
+    }
+
+    // F# optional arguments: null stands for "not given".
+    private static Error ErrorBars(IEnumerable<double> sizes) =>
+        Error.init<double, double>(null, null, null, FSharpOption<IEnumerable<double>>.Some(sizes.ToArray()), null, null, null, null, null, null, null, null, null, null, null);
+}
