@@ -13,7 +13,7 @@ public static class ExperimentCharts
 {
     /// <summary>
     /// Validation accuracy against epoch for each pooling on one dataset: the mean over seeds as a
-    /// line, with a band of ± one standard deviation.
+    /// line, with ± one standard deviation as error bars (bands for eleven poolings hide each other).
     /// </summary>
     public static GenericChart LearningCurves(IEnumerable<RunResult> runs, string dataset)
     {
@@ -23,16 +23,15 @@ public static class ExperimentCharts
             throw new ArgumentException($"no run on '{dataset}'.", nameof(dataset));
         }
 
-        var traces = byPooling.Select(group =>
+        var lines = byPooling.Select(group =>
         {
             var epochs = group.SelectMany(r => r.History.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key).ToList();
-            var x = epochs.Select(g => (double)g.Key).ToArray();
+            var x = epochs.Select(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();   // whole epochs, as categories
             var stats = epochs.Select(g => Statistics.MeanStd(g.Select(e => e.ValidationAccuracy).ToList())).ToArray();
-            return Chart.Range<double, double, string>(
-                x, stats.Select(s => s.Mean).ToArray(), stats.Select(s => s.Mean + s.Std).ToArray(), stats.Select(s => s.Mean - s.Std).ToArray(),
-                StyleParam.Mode.Lines_Markers, Name: group.Key);
+            var line = Chart.Line<string, double, string>(x, stats.Select(s => s.Mean).ToArray(), Name: group.Key, ShowMarkers: true);
+            return Plotly.NET.Chart.withYError(ErrorBars(stats.Select(s => s.Std))).Invoke(line);
         });
-        return Chart.Combine(traces)
+        return Chart.Combine(lines)
             .WithXAxisStyle<double, double, string>(TitleText: "epoch")
             .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy")
             .WithTitle($"{dataset}: validation accuracy by epoch (mean ± std over seeds)");
