@@ -10,7 +10,8 @@ namespace TextAttention.Cli.Notebooks;
 /// file reads well on GitHub and diffs cleanly: the source's cells and metadata are kept byte for
 /// byte in meaning, only outputs and execution counts come from the run, and what would change on
 /// every run or reveal this machine is removed (package-install progress, extension paths, random
-/// chart element ids, execution timestamps).
+/// chart element ids, execution timestamps), and so is the kernel's display of a null value, which
+/// carries nothing but a style sheet.
 /// </summary>
 public static partial class NotebookOutputs
 {
@@ -119,7 +120,8 @@ public static partial class NotebookOutputs
         var html = Joined(data?["text/html"]);
         var plain = Joined(data?["text/plain"]);
         if (html.Contains("<strong>Installing Packages</strong>", StringComparison.Ordinal) ||
-            plain.StartsWith("Loading extensions from ", StringComparison.Ordinal))
+            plain.StartsWith("Loading extensions from ", StringComparison.Ordinal) ||
+            html.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>", StringComparison.Ordinal))
         {
             return null;
         }

@@ -20,7 +20,8 @@ public sealed class NotebookOutputsTests
             {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div><strong>Installing Packages</strong></div>"]}},
             {"output_type": "display_data", "metadata": {}, "data": {"text/plain": ["Loading extensions from `/root/.nuget/packages/x.dll`"]}},
             {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div id=\"fe0933e4-45d7-470c-ab04-4c68ddd19dd4\"></div><script>var renderPlotly_fe0933e445d7470cab044c68ddd19dd4 = 1;</script>"]}},
-            {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}
+            {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}},
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div><style>td {}</style>"]}}
           ]}
          ],
          "metadata": {"language_info": {"name": "C#"}}, "nbformat": 4, "nbformat_minor": 4}
@@ -37,7 +38,7 @@ public sealed class NotebookOutputsTests
         Assert.Equal(3, (int?)code["execution_count"]);
         Assert.Equal("""{"polyglot_notebook":{"kernelName":"csharp"}}""", code["metadata"]!.ToJsonString());
         var outputs = code["outputs"]!.AsArray();
-        Assert.Equal(2, outputs.Count);   // the install progress and the extension path are gone
+        Assert.Equal(2, outputs.Count);   // the install progress, the extension path and the null display are gone
         Assert.Equal("""<div id="chart0001"></div><script>var renderPlotly_chart0001 = 1;</script>""", (string?)outputs[0]!["data"]!["text/html"]);
         Assert.Equal("iVBORw0KGgo=", (string?)outputs[1]!["data"]!["image/png"]);
     }
