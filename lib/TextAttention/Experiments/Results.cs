@@ -4,7 +4,11 @@ using TextAttention.IO;
 
 namespace TextAttention.Experiments;
 
-/// <summary>Run results as Microsoft.Data.Analysis data frames, and their CSV files.</summary>
+/// <summary>
+/// Run results as Microsoft.Data.Analysis data frames, and their CSV files. Wall times are left out
+/// on purpose: every figure here repeats exactly when a run is repeated, so committed results files
+/// change only when results do. (The command line and notebooks print times as they go.)
+/// </summary>
 public static class Results
 {
     /// <summary>One row per run: dataset, pooling, seed, best epoch, test accuracy and macro-F1, and more.</summary>
@@ -20,8 +24,7 @@ public static class Results
             new DoubleDataFrameColumn("test_macro_f1", list.Select(r => r.History.Test.MacroF1)),
             new DoubleDataFrameColumn("best_validation_accuracy", list.Select(r => r.History.Epochs[r.History.BestEpoch - 1].ValidationAccuracy)),
             new DoubleDataFrameColumn("evidence_mass", list.Select(r => r.EvidenceMass)),
-            new DoubleDataFrameColumn("real_token_share", list.Select(r => r.RealTokenShare)),
-            new DoubleDataFrameColumn("seconds", list.Select(r => Math.Round(r.Seconds, 1))));
+            new DoubleDataFrameColumn("real_token_share", list.Select(r => r.RealTokenShare)));
     }
 
     /// <summary>One row per run and epoch: the learning curves.</summary>
@@ -36,8 +39,7 @@ public static class Results
             new DoubleDataFrameColumn("train_loss", rows.Select(x => x.e.TrainLoss)),
             new DoubleDataFrameColumn("validation_loss", rows.Select(x => x.e.ValidationLoss)),
             new DoubleDataFrameColumn("validation_accuracy", rows.Select(x => x.e.ValidationAccuracy)),
-            new DoubleDataFrameColumn("validation_macro_f1", rows.Select(x => x.e.ValidationMacroF1)),
-            new DoubleDataFrameColumn("seconds", rows.Select(x => Math.Round(x.e.Seconds, 2))));
+            new DoubleDataFrameColumn("validation_macro_f1", rows.Select(x => x.e.ValidationMacroF1)));
     }
 
     /// <summary>Writes a data frame as CSV (invariant culture), atomically.</summary>
