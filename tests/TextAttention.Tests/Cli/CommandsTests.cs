@@ -1,22 +1,12 @@
-using System.CommandLine;
-using TextAttention.Cli;
 
 namespace TextAttention.Tests.Cli;
 
 public sealed class CommandsTests
 {
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = Commands.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Help_lists_the_commands_and_succeeds()
     {
-        var (exitCode, output, _) = Invoke("--help");
+        var (exitCode, output, _) = CommandLine.Invoke("--help");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("reproduce", output);
@@ -29,7 +19,7 @@ public sealed class CommandsTests
     [InlineData("train-everything", "train-everything")]
     public void A_bad_option_fails_with_a_message_naming_it(string commandLine, string named)
     {
-        var (exitCode, _, error) = Invoke(commandLine.Split(' '));
+        var (exitCode, _, error) = CommandLine.Invoke(commandLine.Split(' '));
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(named, error);
@@ -38,7 +28,7 @@ public sealed class CommandsTests
     [Fact]
     public void The_corpus_command_prints_statistics_of_the_synthetic_corpus()
     {
-        var (exitCode, output, _) = Invoke("corpus", "--dataset", "synthetic");
+        var (exitCode, output, _) = CommandLine.Invoke("corpus", "--dataset", "synthetic");
 
         Assert.Equal(0, exitCode);
         Assert.StartsWith("synthetic: 6000 train / 1000 validation / 1000 test", output);
@@ -50,7 +40,7 @@ public sealed class CommandsTests
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-cli-").FullName, "broken.csv");
         File.WriteAllText(path, "text,label\n\"unterminated,1\nb,0\n");
-        var (exitCode, _, error) = Invoke("corpus", "--dataset", path);
+        var (exitCode, _, error) = CommandLine.Invoke("corpus", "--dataset", path);
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: {path}:2: the record cannot be parsed: an unterminated or misplaced quote", error.Trim());

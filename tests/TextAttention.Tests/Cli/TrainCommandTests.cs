@@ -1,5 +1,3 @@
-using System.CommandLine;
-using TextAttention.Cli;
 using TextAttention.Data;
 
 namespace TextAttention.Tests.Cli;
@@ -7,14 +5,6 @@ namespace TextAttention.Tests.Cli;
 [Collection("training")]
 public sealed class TrainCommandTests
 {
-    private static (int ExitCode, string Output, string Error) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = Commands.Build().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Train_runs_on_the_synthetic_corpus_and_writes_results_and_curves()
     {
@@ -24,7 +14,7 @@ public sealed class TrainCommandTests
         var extra = SyntheticCorpus.Generate(new SyntheticOptions(Train: 1, Validation: 0, Test: 40, Seed: 99)).Test;
         File.WriteAllLines(external, ["text,label", .. extra.Select(e => $"{e.Text},class-{(char)('A' + e.Label)}")]);
 
-        var (exitCode, output, error) = Invoke("train", "--pooling", "mean,han", "--seeds", "1", "--epochs", "1",
+        var (exitCode, output, error) = CommandLine.Invoke("train", "--pooling", "mean,han", "--seeds", "1", "--epochs", "1",
             "--embedding", "16", "--hidden", "16", "--out", results, "--test-file", external);
 
         Assert.True(exitCode == 0, error);
@@ -44,7 +34,7 @@ public sealed class TrainCommandTests
     [InlineData("--lr -1", "--lr must be in (0, 1]")]
     public void Bad_options_fail_before_any_training(string options, string message)
     {
-        var (exitCode, _, error) = Invoke(["train", .. options.Split(' ')]);
+        var (exitCode, _, error) = CommandLine.Invoke(["train", .. options.Split(' ')]);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(message, error);
@@ -53,7 +43,7 @@ public sealed class TrainCommandTests
     [Fact]
     public void A_missing_dataset_file_is_one_line_on_stderr()
     {
-        var (exitCode, _, error) = Invoke("train", "--dataset", "/nonexistent/reviews.csv");
+        var (exitCode, _, error) = CommandLine.Invoke("train", "--dataset", "/nonexistent/reviews.csv");
 
         Assert.Equal(1, exitCode);
         Assert.Equal("error: /nonexistent/reviews.csv: no such file", error.Trim());
