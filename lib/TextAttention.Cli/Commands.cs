@@ -123,8 +123,10 @@ public static class Commands
             if (parse.GetValue(writeBack) && chosen == Profile.Full && runs.All(r => r.Succeeded) && File.Exists(comparison))
             {
                 var readme = Path.Combine(runner.RepositoryRoot, "README.md");
-                ResultsReport.Update(readme, ResultsReport.Markdown(ResultsReport.Read(comparison), "notebooks/results/comparison-full.csv"));
-                Console.WriteLine("README.md: results section regenerated from notebooks/results/comparison-full.csv");
+                var scores = ResultsReport.Read(comparison);
+                ResultsReport.Update(readme, ResultsReport.Markdown(scores, "notebooks/results/comparison-full.csv"));
+                var figure = ResultsReport.RenderFigure(scores, Path.Combine(runner.RepositoryRoot, ResultsReport.Figure)) ? $" and {ResultsReport.Figure}" : " (no Chromium: figure not redrawn)";
+                Console.WriteLine($"README.md: results section{figure} regenerated from notebooks/results/comparison-full.csv");
             }
             return runs.All(r => r.Succeeded) ? 0 : 1;
         });
@@ -192,8 +194,11 @@ public static class Commands
                 var csvFile = parse.GetValue(csv)!.FullName;
                 var readmeFile = parse.GetValue(readme)!.FullName;
                 var relative = Path.GetRelativePath(Path.GetDirectoryName(readmeFile)!, csvFile).Replace('\\', '/');
-                ResultsReport.Update(readmeFile, ResultsReport.Markdown(ResultsReport.Read(csvFile), relative));
-                parse.InvocationConfiguration.Output.WriteLine($"updated the results section of {readmeFile} from {csvFile}");
+                var scores = ResultsReport.Read(csvFile);
+                ResultsReport.Update(readmeFile, ResultsReport.Markdown(scores, relative));
+                var figure = Path.Combine(Path.GetDirectoryName(readmeFile)!, ResultsReport.Figure);
+                var drawn = ResultsReport.RenderFigure(scores, figure);
+                parse.InvocationConfiguration.Output.WriteLine($"updated the results section of {readmeFile} from {csvFile}" + (drawn ? $" and drew {figure}" : "; no Chromium, so the figure was not redrawn"));
                 return 0;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException)

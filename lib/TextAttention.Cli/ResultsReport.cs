@@ -34,12 +34,33 @@ public static class ResultsReport
             Convert.ToDouble(frame["test_macro_f1"][i], CultureInfo.InvariantCulture))).ToList();
     }
 
-    /// <summary>The Markdown of the section: a table per dataset and the paired verdicts.</summary>
+    /// <summary>Where the accuracy chart of the results section is stored, relative to the repository.</summary>
+    public const string Figure = "notebooks/figures/accuracy.png";
+
+    /// <summary>
+    /// Renders the accuracy bars of <paramref name="scores"/> to <paramref name="path"/> as a PNG; false when
+    /// no browser is installed to render with (the section then keeps the previous image).
+    /// </summary>
+    public static bool RenderFigure(IReadOnlyList<RunScore> scores, string path)
+    {
+        var png = TextAttention.Plotting.StaticCharts.TryRenderPng(TextAttention.Plotting.ExperimentCharts.AccuracyBars(scores), 960, 480);
+        if (png is null)
+        {
+            return false;
+        }
+
+        AtomicFile.Write(path, stream => stream.Write(png));
+        return true;
+    }
+
+    /// <summary>The Markdown of the section: a chart, a table per dataset and the paired verdicts.</summary>
     public static string Markdown(IReadOnlyList<RunScore> scores, string source)
     {
         var text = new StringBuilder();
         text.AppendLine(Start);
         var seeds = scores.Select(s => s.Seed).Distinct().Count();
+        text.AppendLine($"![Test accuracy per pooling and corpus, mean ± std over seeds]({Figure})");
+        text.AppendLine();
         text.AppendLine($"Test accuracy and macro-F1, mean ± standard deviation over {seeds} seeds, from [`{source}`]({source}).");
         text.AppendLine();
         text.AppendLine("| dataset | pooling | accuracy | macro-F1 |");

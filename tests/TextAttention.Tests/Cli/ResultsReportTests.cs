@@ -29,6 +29,21 @@ public sealed class ResultsReportTests
         // Differences −0.04 and −0.04: no spread, so the interval is a point and excludes 0.
         Assert.Contains("- agnews: han-unmasked is more accurate than dot-self-unmasked by 4.00 %", markdown);
         Assert.StartsWith(ResultsReport.Start, markdown);
+        Assert.Contains($"]({ResultsReport.Figure})", markdown);
+    }
+
+    [Fact]
+    public void The_figure_is_a_png_when_a_browser_is_installed()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-figure-").FullName, "accuracy.png");
+
+        var drawn = ResultsReport.RenderFigure(ResultsReport.Read(Csv()), path);
+
+        Assert.Equal(TextAttention.Plotting.StaticCharts.FindBrowser() is not null, drawn);
+        if (drawn)
+        {
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]);
+        }
     }
 
     [Fact]
