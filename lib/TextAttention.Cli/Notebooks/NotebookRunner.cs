@@ -15,6 +15,7 @@ public sealed record CellError(int Cell, string FirstLine, string ErrorName, str
 }
 
 /// <summary>The outcome of running one notebook headless.</summary>
+/// <param name="Skipped">The notebook's own reports of parts it skipped (lines that begin with <see cref="Session.SkippedPrefix"/>), without the prefix.</param>
 public sealed record NotebookRun(
     string Notebook,
     string ExecutedCopy,
@@ -22,7 +23,8 @@ public sealed record NotebookRun(
     int? ExitCode,
     bool TimedOut,
     TimeSpan Elapsed,
-    IReadOnlyList<CellError> Errors)
+    IReadOnlyList<CellError> Errors,
+    IReadOnlyList<string> Skipped)
 {
     public bool Succeeded => !TimedOut && ExitCode == 0 && Errors.Count == 0;
 
@@ -125,13 +127,15 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
         AtomicFile.WriteAllText(log, $"$ dotnet {string.Join(' ', start.ArgumentList)}\n(in {start.WorkingDirectory})\n\n--- stdout\n{stdout.Result}\n--- stderr\n{stderr.Result}");
 
         IReadOnlyList<CellError> errors = [];
+        IReadOnlyList<string> skipped = [];
         if (File.Exists(partial))
         {
             errors = ReadErrors(partial);
+            skipped = ReadSkipped(partial);
             File.Move(partial, executed, overwrite: true);
         }
 
-        return new NotebookRun(notebook, executed, log, finished ? process.ExitCode : null, !finished, clock.Elapsed, errors);
+        return new NotebookRun(notebook, executed, log, finished ? process.ExitCode : null, !finished, clock.Elapsed, errors, skipped);
     }
 
     /// <summary>Every error output in an executed notebook, with the cell it belongs to.</summary>
@@ -150,6 +154,20 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
         }
 
         return errors;
+    }
+
+    /// <summary>What an executed notebook reported skipping: its text output lines that begin with <see cref="Session.SkippedPrefix"/>.</summary>
+    public static IReadOnlyList<string> ReadSkipped(string executedNotebook)
+    {
+        var document = Notebook.Parse(File.ReadAllText(executedNotebook), KernelInfos());
+        return document.Elements
+            .SelectMany(cell => cell.Outputs.OfType<TextElement>())
+            .SelectMany(text => text.Text.Split('\n'))
+            .Select(line => line.TrimEnd('\r'))
+            .Where(line => line.StartsWith(Session.SkippedPrefix, StringComparison.Ordinal))
+            .Select(line => line[Session.SkippedPrefix.Length..])
+            .Distinct()
+            .ToList();
     }
 
     /// <summary>The kernels our notebooks use, for <see cref="Notebook.Parse"/>.</summary>

@@ -182,9 +182,11 @@ public static class Corpora
         string Missing(string why) =>
             $"{source.Title} is not in {folder}: it needs {string.Join(", ", files)} (any one of the data files is enough for a smaller split). " +
             $"{why} Download them from {source.BaseUrl} into that folder by hand, or point TEXTATTENTION_DATA at a folder that has {source.Folder}/.";
+        CorpusUnavailableException Unavailable(string why, Exception? inner = null) =>
+            new(Missing(why), source.Folder, source.Folder, why.TrimEnd('.'), inner);
         if (!options.AllowDownload)
         {
-            throw new IOException(Missing("Downloading is switched off."));
+            throw Unavailable("Downloading is switched off.");
         }
 
         var downloader = Downloader.Default();
@@ -201,7 +203,10 @@ public static class Corpora
             }
             catch (IOException e)
             {
-                throw new IOException(Missing(e.Message + "."), e);
+                // The downloader names the target path; the short reason keeps only what went wrong.
+                var cut = e.Message.IndexOf(target + ": ", StringComparison.Ordinal);
+                var detail = cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..];
+                throw Unavailable($"Downloading {file} from {source.BaseUrl.Host} failed: {detail.TrimEnd('.')}.", e);
             }
         }
     }

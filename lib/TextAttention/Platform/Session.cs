@@ -1,3 +1,4 @@
+using TextAttention.Data;
 using TorchSharp;
 
 namespace TextAttention.Platform;
@@ -67,6 +68,27 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
             ? Path.Combine(RepositoryRoot(), "data")
             : Path.GetFullPath(data);
         return new Session(profile, seed, threads, dataDirectory);
+    }
+
+    /// <summary>How a line that reports a skipped part begins; <c>reproduce</c> collects these lines for its summary.</summary>
+    public const string SkippedPrefix = "skipped: ";
+
+    /// <summary>
+    /// Writes one line saying what was skipped and why, for the reader and for <c>reproduce</c>'s
+    /// summary, and returns it. The reason names no path of this machine (the data folder is
+    /// written as <c>$TEXTATTENTION_DATA</c>), so the line can stay in a committed notebook.
+    /// </summary>
+    public string Skipped(string what, Exception why)
+    {
+        var reason = why switch
+        {
+            CorpusUnavailableException missing =>
+                $"{missing.Reason}; put its files in the data folder's {missing.Folder}/ (data/ or TEXTATTENTION_DATA, see the README's Data section)",
+            _ => why.Message.Split('\n')[0].Replace(DataDirectory, "$" + DataVariable, StringComparison.Ordinal),
+        };
+        var line = $"{SkippedPrefix}{what}: {reason}";
+        Console.WriteLine(line);
+        return line;
     }
 
     /// <summary>Picks the CI or full value of a setting.</summary>

@@ -59,12 +59,14 @@ public sealed class CorpusTests
     {
         var folder = Files.Folder();
 
-        var error = Assert.Throws<IOException>(() => Corpora.Load("thucnews", Offline(folder)));
+        var error = Assert.Throws<CorpusUnavailableException>(() => Corpora.Load("thucnews", Offline(folder)));
 
         Assert.Contains(Path.Combine(folder, "thucnews"), error.Message);
         Assert.Contains("train.txt, dev.txt, test.txt, class.txt", error.Message);
         Assert.Contains("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/", error.Message);
         Assert.Contains("TEXTATTENTION_DATA", error.Message);
+        // The short form, for summaries and committed outputs, names no path of this machine.
+        Assert.Equal(("thucnews", "thucnews", "Downloading is switched off"), (error.Corpus, error.Folder, error.Reason));
     }
 
     [Fact]

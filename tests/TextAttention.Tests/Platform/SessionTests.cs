@@ -53,4 +53,18 @@ public sealed class SessionTests
         Assert.Equal(first.data<float>().ToArray(), second.data<float>().ToArray());
         Assert.Equal(Session.DefaultThreads, torch.get_num_threads());
     }
+
+    [Fact]
+    public void A_skip_is_one_line_that_says_why_without_this_machines_paths()
+    {
+        var session = new Session(Profile.Ci, 1, 2, "/home/reader/corpora");
+        var missing = new TextAttention.Data.CorpusUnavailableException("AG News is not in /home/reader/corpora/agnews ...", "agnews", "agnews", "Downloading is switched off");
+        var malformed = new TextAttention.Data.DataFormatException("/home/reader/corpora/agnews/test.csv", 7, "a row has 2 fields, not 3\nmore detail");
+
+        var first = session.Skipped("agnews in the comparison", missing);
+        var second = session.Skipped("agnews", malformed);
+
+        Assert.Equal("skipped: agnews in the comparison: Downloading is switched off; put its files in the data folder's agnews/ (data/ or TEXTATTENTION_DATA, see the README's Data section)", first);
+        Assert.Equal("skipped: agnews: $TEXTATTENTION_DATA/agnews/test.csv:7: a row has 2 fields, not 3", second);
+    }
 }
