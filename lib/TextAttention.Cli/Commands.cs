@@ -119,15 +119,25 @@ public static class Commands
             }
 
             Console.WriteLine($"{runs.Count(r => r.Succeeded)} of {runs.Count} notebooks ran without a cell error; total {clock.Elapsed.TotalSeconds:F0} s.");
+            var skipped = runs.SelectMany(r => r.Skipped.Select(line => $"  {Path.GetFileName(r.Notebook)}: {line}")).ToList();
+            Console.WriteLine(skipped.Count == 0 ? "Nothing was skipped." : "Skipped (the notebooks ran on without these parts):");
+            skipped.ForEach(Console.WriteLine);
+            if (prefixes.Length == 0)
+            {
+                var timings = Path.Combine(runner.RepositoryRoot, "notebooks", "results", $"timings-{chosen.ToString().ToLowerInvariant()}.csv");
+                NotebookTimings.Save(timings, runs, clock.Elapsed);
+                Console.WriteLine($"Wall times written to {Path.GetRelativePath(runner.RepositoryRoot, timings)}.");
+            }
+
             var comparison = Path.Combine(runner.RepositoryRoot, "notebooks", "results", "comparison-full.csv");
             if (parse.GetValue(writeBack) && chosen == Profile.Full && runs.All(r => r.Succeeded) && File.Exists(comparison))
             {
-                var readme = Path.Combine(runner.RepositoryRoot, "README.md");
-                var scores = ResultsReport.Read(comparison);
-                ResultsReport.Update(readme, ResultsReport.Markdown(scores, "notebooks/results/comparison-full.csv"));
-                var figure = ResultsReport.RenderFigure(scores, Path.Combine(runner.RepositoryRoot, ResultsReport.Figure)) ? $" and {ResultsReport.Figure}" : " (no Chromium: figure not redrawn)";
-                Console.WriteLine($"README.md: results section{figure} regenerated from notebooks/results/comparison-full.csv");
+                foreach (var line in ResultsReport.Generate(Path.Combine(runner.RepositoryRoot, "README.md"), comparison))
+                {
+                    Console.WriteLine("README: " + line);
+                }
             }
+
             return runs.All(r => r.Succeeded) ? 0 : 1;
         });
         return command;
@@ -186,19 +196,16 @@ public static class Commands
             DefaultValueFactory = _ => new FileInfo(Path.Combine(Session.RepositoryRoot(), "README.md")),
             HelpName = "file",
         };
-        var command = new Command("results", "Rewrite the README's results section from the comparison CSV that notebook 05 writes.") { csv, readme };
+        var command = new Command("results", "Redraw the result figures and rewrite the README's results section from the comparison CSV that notebook 05 writes.") { csv, readme };
         command.SetAction(parse =>
         {
             try
             {
-                var csvFile = parse.GetValue(csv)!.FullName;
-                var readmeFile = parse.GetValue(readme)!.FullName;
-                var relative = Path.GetRelativePath(Path.GetDirectoryName(readmeFile)!, csvFile).Replace('\\', '/');
-                var scores = ResultsReport.Read(csvFile);
-                ResultsReport.Update(readmeFile, ResultsReport.Markdown(scores, relative));
-                var figure = Path.Combine(Path.GetDirectoryName(readmeFile)!, ResultsReport.Figure);
-                var drawn = ResultsReport.RenderFigure(scores, figure);
-                parse.InvocationConfiguration.Output.WriteLine($"updated the results section of {readmeFile} from {csvFile}" + (drawn ? $" and drew {figure}" : "; no Chromium, so the figure was not redrawn"));
+                foreach (var line in ResultsReport.Generate(parse.GetValue(readme)!.FullName, parse.GetValue(csv)!.FullName))
+                {
+                    parse.InvocationConfiguration.Output.WriteLine(line);
+                }
+
                 return 0;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException)

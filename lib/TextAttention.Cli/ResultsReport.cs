@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Analysis;
 using TextAttention.Experiments;
 using TextAttention.IO;
+using TextAttention.Plotting;
 
 namespace TextAttention.Cli;
 
@@ -18,7 +19,7 @@ public static class ResultsReport
     /// <summary>The run scores in a comparison CSV (columns dataset, pooling, seed, test_accuracy, test_macro_f1).</summary>
     public static List<RunScore> Read(string csv)
     {
-        var frame = DataFrame.LoadCsv(csv, dataTypes: null, cultureInfo: CultureInfo.InvariantCulture);
+        var frame = Results.LoadCsvAsText(csv);
         string[] required = ["dataset", "pooling", "seed", "test_accuracy", "test_macro_f1"];
         var missing = required.Where(c => !frame.Columns.Any(col => col.Name == c)).ToList();
         if (missing.Count > 0)
@@ -34,34 +35,88 @@ public static class ResultsReport
             Convert.ToDouble(frame["test_macro_f1"][i], CultureInfo.InvariantCulture))).ToList();
     }
 
-    /// <summary>Where the accuracy chart of the results section is stored, relative to the repository.</summary>
-    public const string Figure = "notebooks/figures/accuracy.png";
+    /// <summary>An image of the section, its path relative to the README's folder, and what it shows.</summary>
+    public sealed record Figure(string Path, string Caption);
 
-    /// <summary>
-    /// Renders the accuracy bars of <paramref name="scores"/> to <paramref name="path"/> as a PNG; false when
-    /// no browser is installed to render with (the section then keeps the previous image).
-    /// </summary>
-    public static bool RenderFigure(IReadOnlyList<RunScore> scores, string path)
+    /// <summary>The profile a results file belongs to: <c>full</c> for <c>comparison-full.csv</c>; else the file's stem.</summary>
+    public static string ProfileOf(string csv)
     {
-        var png = TextAttention.Plotting.StaticCharts.TryRenderPng(TextAttention.Plotting.ExperimentCharts.AccuracyBars(scores), 960, 480);
-        if (png is null)
-        {
-            return false;
-        }
-
-        AtomicFile.Write(path, stream => stream.Write(png));
-        return true;
+        var stem = System.IO.Path.GetFileNameWithoutExtension(csv);
+        return stem.StartsWith("comparison-", StringComparison.Ordinal) ? stem["comparison-".Length..] : stem;
     }
 
-    /// <summary>The Markdown of the section: a chart, a table per dataset and the paired verdicts.</summary>
-    public static string Markdown(IReadOnlyList<RunScore> scores, string source)
+    /// <summary>Where a figure of a profile is kept, relative to the repository: <c>notebooks/figures/NAME-PROFILE.png</c>.</summary>
+    public static string FigurePath(string name, string profile) => $"notebooks/figures/{name}-{profile}.png";
+
+    /// <summary>
+    /// Draws the section's figures from the results file and its history file (when a browser is
+    /// installed), picks up the attention heatmap that notebook 06 saved, and rewrites the README's
+    /// section. Returns one line per thing done or skipped, for the caller to print.
+    /// </summary>
+    public static List<string> Generate(string readmeFile, string csvFile)
+    {
+        var root = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(readmeFile))!;
+        var relativeCsv = System.IO.Path.GetRelativePath(root, csvFile).Replace('\\', '/');
+        var scores = Read(csvFile);
+        var profile = ProfileOf(csvFile);
+        var log = new List<string>();
+        var figures = new List<Figure>();
+
+        void Draw(string name, Func<Plotly.NET.GenericChart> chart, int width, int height, string caption)
+        {
+            var path = FigurePath(name, profile);
+            log.Add(StaticCharts.TrySavePng(chart(), System.IO.Path.Combine(root, path), width, height)
+                ? $"drew {path}"
+                : $"{path} not redrawn: no Chromium (install chromium or set {StaticCharts.BrowserVariable})");
+            if (File.Exists(System.IO.Path.Combine(root, path)))
+            {
+                figures.Add(new Figure(path, caption));
+            }
+        }
+
+        Draw("accuracy", () => ExperimentCharts.AccuracyBars(scores), 960, 480, "Test accuracy per pooling and corpus, mean ± std over seeds");
+        var history = System.IO.Path.ChangeExtension(csvFile, null) + ".history.csv";
+        if (File.Exists(history))
+        {
+            var points = Results.ReadHistory(history);
+            Draw("learning-curves", () => ExperimentCharts.LearningCurvesGrid(points), 1200, 440, "Validation accuracy by epoch, mean ± std over seeds");
+        }
+        else
+        {
+            log.Add($"no learning curves: {System.IO.Path.GetRelativePath(root, history)} does not exist");
+        }
+
+        var heatmap = FigurePath("attention-heatmap", profile);
+        if (File.Exists(System.IO.Path.Combine(root, heatmap)))
+        {
+            figures.Add(new Figure(heatmap, "attention_1's matrix A = softmax(x xᵀ/√d) on an AG News test headline, from notebook 06"));
+        }
+        else
+        {
+            log.Add($"no attention heatmap: notebook 06 writes {heatmap} when it runs with Chromium and AG News");
+        }
+
+        Update(readmeFile, Markdown(scores, relativeCsv, figures));
+        log.Add($"rewrote the results section of {System.IO.Path.GetFileName(readmeFile)} from {relativeCsv} ({scores.Count} runs, {figures.Count} figures)");
+        return log;
+    }
+
+    /// <summary>
+    /// The Markdown of the section: the first figure, a table per dataset, the paired verdicts on the
+    /// blog post's claim, then the other figures.
+    /// </summary>
+    public static string Markdown(IReadOnlyList<RunScore> scores, string source, IReadOnlyList<Figure> figures)
     {
         var text = new StringBuilder();
         text.AppendLine(Start);
         var seeds = scores.Select(s => s.Seed).Distinct().Count();
-        text.AppendLine($"![Test accuracy per pooling and corpus, mean ± std over seeds]({Figure})");
-        text.AppendLine();
-        text.AppendLine($"Test accuracy and macro-F1, mean ± standard deviation over {seeds} seeds, from [`{source}`]({source}).");
+        foreach (var figure in figures.Take(1))
+        {
+            text.AppendLine($"![{figure.Caption}]({figure.Path})");
+            text.AppendLine();
+        }
+
+        text.AppendLine($"Test accuracy and macro-F1 in %, mean ± standard deviation over {seeds} seeds, from [`{source}`]({source}).");
         text.AppendLine();
         text.AppendLine("| dataset | pooling | accuracy | macro-F1 |");
         text.AppendLine("| --- | --- | --- | --- |");
@@ -82,6 +137,12 @@ public static class ResultsReport
             {
                 text.AppendLine($"- {dataset}: {Statistics.Paired(scores, dataset, "dot-self-unmasked", "han-unmasked").Verdict}.");
             }
+        }
+
+        foreach (var figure in figures.Skip(1))
+        {
+            text.AppendLine();
+            text.AppendLine($"![{figure.Caption}]({figure.Path})");
         }
 
         text.AppendLine(End);

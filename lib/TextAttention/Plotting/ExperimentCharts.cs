@@ -13,11 +13,43 @@ public static class ExperimentCharts
 {
     /// <summary>
     /// Validation accuracy against epoch for each pooling on one dataset: the mean over seeds as a
-    /// line, with ± one standard deviation as error bars (bands for eleven poolings hide each other).
+    /// line, with ± one standard deviation as error bars (bands for many poolings hide each other).
     /// </summary>
-    public static GenericChart LearningCurves(IEnumerable<RunResult> runs, string dataset)
+    public static GenericChart LearningCurves(IEnumerable<RunResult> runs, string dataset) =>
+        LearningCurves(Results.Points(runs), dataset);
+
+    /// <inheritdoc cref="LearningCurves(IEnumerable{RunResult}, string)"/>
+    public static GenericChart LearningCurves(IEnumerable<EpochPoint> points, string dataset)
     {
-        var byPooling = runs.Where(r => r.Dataset == dataset).GroupBy(r => r.Pooling).ToList();
+        var list = points.ToList();
+        return CurvesOf(list, dataset, PoolingColours(list), showLegend: true)
+            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
+            .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy")
+            .WithTitle($"{dataset}: validation accuracy by epoch (mean ± std over seeds)");
+    }
+
+    /// <summary>
+    /// The learning curves of every dataset side by side, one panel each, with one colour per
+    /// pooling throughout and a single legend: the README's figure.
+    /// </summary>
+    public static GenericChart LearningCurvesGrid(IEnumerable<EpochPoint> points)
+    {
+        var list = points.ToList();
+        var datasets = list.Select(p => p.Dataset).Distinct().ToArray();
+        if (datasets.Length == 0)
+        {
+            throw new ArgumentException("no learning-curve points.", nameof(points));
+        }
+
+        var colours = PoolingColours(list);
+        var panels = datasets.Select((d, i) => CurvesOf(list, d, colours, showLegend: i == 0));
+        return Chart.Grid(panels, 1, datasets.Length, SubPlotTitles: datasets)
+            .WithTitle("Validation accuracy by epoch (mean ± std over seeds)");
+    }
+
+    private static GenericChart CurvesOf(List<EpochPoint> points, string dataset, IReadOnlyDictionary<string, Color> colours, bool showLegend)
+    {
+        var byPooling = points.Where(p => p.Dataset == dataset).GroupBy(p => p.Pooling).ToList();
         if (byPooling.Count == 0)
         {
             throw new ArgumentException($"no run on '{dataset}'.", nameof(dataset));
@@ -25,17 +57,21 @@ public static class ExperimentCharts
 
         var lines = byPooling.Select(group =>
         {
-            var epochs = group.SelectMany(r => r.History.Epochs).GroupBy(e => e.Epoch).OrderBy(g => g.Key).ToList();
+            var epochs = group.GroupBy(p => p.Epoch).OrderBy(g => g.Key).ToList();
             var x = epochs.Select(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();   // whole epochs, as categories
-            var stats = epochs.Select(g => Statistics.MeanStd(g.Select(e => e.ValidationAccuracy).ToList())).ToArray();
-            var line = Chart.Line<string, double, string>(x, stats.Select(s => s.Mean).ToArray(), Name: group.Key, ShowMarkers: true);
+            var stats = epochs.Select(g => Statistics.MeanStd(g.Select(p => p.ValidationAccuracy).ToList())).ToArray();
+            var line = Chart.Line<string, double, string>(x, stats.Select(s => s.Mean).ToArray(), Name: group.Key, ShowMarkers: true,
+                ShowLegend: showLegend, LineColor: colours[group.Key], MarkerColor: colours[group.Key]);
             return Plotly.NET.Chart.withYError(ErrorBars(stats.Select(s => s.Std))).Invoke(line);
         });
-        return Chart.Combine(lines)
-            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
-            .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy")
-            .WithTitle($"{dataset}: validation accuracy by epoch (mean ± std over seeds)");
+        return Chart.Combine(lines);
     }
+
+    // Plotly's default colour cycle, fixed per pooling in order of first appearance, so panels agree.
+    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    private static Dictionary<string, Color> PoolingColours(IEnumerable<EpochPoint> points) =>
+        points.Select(p => p.Pooling).Distinct().Select((p, i) => (p, i)).ToDictionary(x => x.p, x => Color.fromHex(Palette[x.i % Palette.Length]));
 
     /// <summary>Mean test accuracy per pooling as bars with ± one standard deviation, one colour per dataset.</summary>
     public static GenericChart AccuracyBars(IEnumerable<RunScore> scores)

@@ -64,4 +64,20 @@ public static class StaticCharts
             return Convert.FromBase64String(dataUri[(dataUri.IndexOf(',') + 1)..]);
         }
     }
+
+    /// <summary>
+    /// Renders the chart and writes the PNG to <paramref name="path"/> atomically (creating its folder);
+    /// false, with nothing written, when no browser is installed.
+    /// </summary>
+    public static bool TrySavePng(GenericChart chart, string path, int width = 720, int height = 440)
+    {
+        var png = TryRenderPng(chart, width, height);
+        if (png is null)
+        {
+            return false;
+        }
+
+        TextAttention.IO.AtomicFile.Write(path, stream => stream.Write(png));
+        return true;
+    }
 }

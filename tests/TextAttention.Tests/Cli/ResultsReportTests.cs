@@ -4,9 +4,9 @@ namespace TextAttention.Tests.Cli;
 
 public sealed class ResultsReportTests
 {
-    private static string Csv()
+    private static string Csv(string? folder = null)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-results-").FullName, "comparison.csv");
+        var path = Path.Combine(folder ?? Directory.CreateTempSubdirectory("textattention-results-").FullName, "comparison-test.csv");
         File.WriteAllLines(path,
         [
             "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1",
@@ -21,29 +21,63 @@ public sealed class ResultsReportTests
     [Fact]
     public void The_section_shows_mean_and_std_per_pooling_and_the_verdict()
     {
-        var markdown = ResultsReport.Markdown(ResultsReport.Read(Csv()), "results.csv");
+        var figures = new ResultsReport.Figure[] { new("a.png", "first"), new("b.png", "second") };
+
+        var markdown = ResultsReport.Markdown(ResultsReport.Read(Csv()), "results.csv", figures);
 
         // dot-self-unmasked: mean 0.81, sample std √((0.01² + 0.01²) / 1) = 0.01414 → 81.00 ± 1.41
         Assert.Contains("| agnews | `dot-self-unmasked` | 81.00 ± 1.41 | 80.00 ± 1.41 |", markdown);
         Assert.Contains("| agnews | `han-unmasked` | 85.00 ± 1.41 | 84.00 ± 1.41 |", markdown);
         // Differences −0.04 and −0.04: no spread, so the interval is a point and excludes 0.
         Assert.Contains("- agnews: han-unmasked is more accurate than dot-self-unmasked by 4.00 %", markdown);
-        Assert.StartsWith(ResultsReport.Start, markdown);
-        Assert.Contains($"]({ResultsReport.Figure})", markdown);
+        Assert.StartsWith(ResultsReport.Start + "\n![first](a.png)", markdown);
+        Assert.True(markdown.IndexOf("![second](b.png)", StringComparison.Ordinal) > markdown.IndexOf("- agnews:", StringComparison.Ordinal), "later figures follow the verdict");
     }
 
     [Fact]
-    public void The_figure_is_a_png_when_a_browser_is_installed()
+    public void Generating_draws_the_figures_and_links_those_that_exist()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-figure-").FullName, "accuracy.png");
+        var root = Directory.CreateTempSubdirectory("textattention-report-").FullName;
+        var results = Directory.CreateDirectory(Path.Combine(root, "notebooks", "results")).FullName;
+        var csv = Csv(results);
+        File.WriteAllLines(Path.Combine(results, "comparison-test.history.csv"),
+        [
+            "dataset,pooling,seed,epoch,train_loss,validation_loss,validation_accuracy,validation_macro_f1",
+            "agnews,dot-self-unmasked,1,1,1.0,0.9,0.70,0.69",
+            "agnews,dot-self-unmasked,1,2,0.8,0.7,0.78,0.77",
+            "agnews,han-unmasked,1,1,1.0,0.9,0.72,0.71",
+            "agnews,han-unmasked,1,2,0.8,0.7,0.80,0.79",
+        ]);
+        var readme = Path.Combine(root, "README.md");
+        File.WriteAllText(readme, $"# Title\n\n{ResultsReport.Start}\n{ResultsReport.End}\n");
 
-        var drawn = ResultsReport.RenderFigure(ResultsReport.Read(Csv()), path);
+        var log = ResultsReport.Generate(readme, csv);
 
-        Assert.Equal(TextAttention.Plotting.StaticCharts.FindBrowser() is not null, drawn);
-        if (drawn)
+        var text = File.ReadAllText(readme);
+        Assert.Contains("| agnews | `han-unmasked` | 85.00 ± 1.41 |", text);
+        Assert.Contains("from [`notebooks/results/comparison-test.csv`](notebooks/results/comparison-test.csv)", text);
+        var browser = TextAttention.Plotting.StaticCharts.FindBrowser() is not null;
+        foreach (var figure in new[] { "notebooks/figures/accuracy-test.png", "notebooks/figures/learning-curves-test.png" })
         {
-            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]);
+            Assert.Equal(browser, File.Exists(Path.Combine(root, figure)));
+            Assert.Equal(browser, text.Contains($"]({figure})", StringComparison.Ordinal));
+            if (browser)
+            {
+                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(root, figure))[..4]);
+            }
         }
+
+        // No heatmap was saved by notebook 06 here, so none is linked, and the log says why.
+        Assert.DoesNotContain("attention-heatmap", text);
+        Assert.Contains(log, l => l.StartsWith("no attention heatmap", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_profile_of_a_results_file_names_its_figures()
+    {
+        Assert.Equal("full", ResultsReport.ProfileOf("/x/comparison-full.csv"));
+        Assert.Equal("mine", ResultsReport.ProfileOf("mine.csv"));
+        Assert.Equal("notebooks/figures/accuracy-full.png", ResultsReport.FigurePath("accuracy", "full"));
     }
 
     [Fact]
