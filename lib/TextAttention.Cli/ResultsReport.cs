@@ -60,46 +60,48 @@ public static class ResultsReport
         var scores = Read(csvFile);
         var profile = ProfileOf(csvFile);
         var log = new List<string>();
-        var figures = new List<Figure>();
 
-        void Draw(string name, Func<Plotly.NET.GenericChart> chart, int width, int height, string caption)
+        void Draw(string name, Plotly.NET.GenericChart chart, int width, int height)
         {
             var path = FigurePath(name, profile);
-            log.Add(StaticCharts.TrySavePng(chart(), System.IO.Path.Combine(root, path), width, height)
+            log.Add(StaticCharts.TrySavePng(chart, System.IO.Path.Combine(root, path), width, height)
                 ? $"drew {path}"
                 : $"{path} not redrawn: no Chromium (install chromium or set {StaticCharts.BrowserVariable})");
-            if (File.Exists(System.IO.Path.Combine(root, path)))
-            {
-                figures.Add(new Figure(path, caption));
-            }
         }
 
-        Draw("accuracy", () => ExperimentCharts.AccuracyBars(scores), 960, 480, "Test accuracy per pooling and corpus, mean ± std over seeds");
-        var history = System.IO.Path.ChangeExtension(csvFile, null) + ".history.csv";
+        Draw("accuracy", ExperimentCharts.AccuracyBars(scores), 960, 480);
+        var history = HistoryOf(csvFile);
         if (File.Exists(history))
         {
-            var points = Results.ReadHistory(history);
-            Draw("learning-curves", () => ExperimentCharts.LearningCurvesGrid(points), 1200, 440, "Validation accuracy by epoch, mean ± std over seeds");
+            Draw("learning-curves", ExperimentCharts.LearningCurvesGrid(Results.ReadHistory(history)), 1200, 440);
         }
         else
         {
             log.Add($"no learning curves: {System.IO.Path.GetRelativePath(root, history)} does not exist");
         }
 
-        var heatmap = FigurePath("attention-heatmap", profile);
-        if (File.Exists(System.IO.Path.Combine(root, heatmap)))
+        if (!File.Exists(System.IO.Path.Combine(root, FigurePath("attention-heatmap", profile))))
         {
-            figures.Add(new Figure(heatmap, "attention_1's matrix A = softmax(x xᵀ/√d) on an AG News test headline, from notebook 06"));
-        }
-        else
-        {
-            log.Add($"no attention heatmap: notebook 06 writes {heatmap} when it runs with Chromium and AG News");
+            log.Add($"no attention heatmap: notebook 06 writes {FigurePath("attention-heatmap", profile)} when it runs headless with Chromium and AG News");
         }
 
+        var figures = Figures(root, profile);
         Update(readmeFile, Markdown(scores, relativeCsv, figures));
         log.Add($"rewrote the results section of {System.IO.Path.GetFileName(readmeFile)} from {relativeCsv} ({scores.Count} runs, {figures.Count} figures)");
         return log;
     }
+
+    /// <summary>The history file beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.history.csv</c>.</summary>
+    public static string HistoryOf(string csvFile) => System.IO.Path.ChangeExtension(csvFile, null) + ".history.csv";
+
+    /// <summary>The section's figures of a profile that exist under <paramref name="root"/>, in the order the section shows them.</summary>
+    public static List<Figure> Figures(string root, string profile) =>
+        new[]
+        {
+            new Figure(FigurePath("accuracy", profile), "Test accuracy per pooling and corpus, mean ± std over seeds"),
+            new Figure(FigurePath("learning-curves", profile), "Validation accuracy by epoch, mean ± std over seeds"),
+            new Figure(FigurePath("attention-heatmap", profile), "attention_1's matrix A = softmax(x xᵀ/√d) on an AG News test headline, from notebook 06"),
+        }.Where(f => File.Exists(System.IO.Path.Combine(root, f.Path))).ToList();
 
     /// <summary>
     /// The Markdown of the section: the first figure, a table per dataset, the paired verdicts on the

@@ -18,7 +18,7 @@ public static class NotebookTimings
         var frame = new DataFrame(
             new StringDataFrameColumn("notebook", names),
             new BooleanDataFrameColumn("ok", runs.Select(r => r.Succeeded).Append(runs.All(r => r.Succeeded))),
-            new DoubleDataFrameColumn("seconds", runs.Select(r => Math.Round(r.Elapsed.TotalSeconds, 1)).Append(Math.Round(total.TotalSeconds, 1))));
+            new StringDataFrameColumn("seconds", runs.Select(r => r.Elapsed).Append(total).Select(t => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture))));
         Results.SaveCsv(frame, path);
     }
 
