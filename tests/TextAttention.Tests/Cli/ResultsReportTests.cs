@@ -111,4 +111,21 @@ public sealed class ResultsReportTests
 
         Assert.Contains("no column dataset, pooling, seed, test_accuracy, test_macro_f1", error.Message);
     }
+
+    [Fact]
+    public void The_committed_readme_section_is_what_the_committed_results_generate()
+    {
+        var csv = Repository.Path("notebooks", "results", "comparison-full.csv");
+        var figures = ResultsReport.Figures(Repository.Root, "full");
+
+        var expected = ResultsReport.Markdown(ResultsReport.Read(csv), "notebooks/results/comparison-full.csv", figures);
+
+        var readme = File.ReadAllText(Repository.Path("README.md")).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("<!-- results:start", StringComparison.Ordinal);
+        var end = readme.IndexOf(ResultsReport.End, StringComparison.Ordinal) + ResultsReport.End.Length;
+        Assert.Equal(expected.TrimEnd('\n'), readme[start..end]);
+        // The accuracy bars, the learning curves and notebook 06's heatmap are all committed.
+        Assert.Equal(3, figures.Count);
+        Assert.All(figures, f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Repository.Path(f.Path))[..4]));
+    }
 }
