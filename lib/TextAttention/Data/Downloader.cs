@@ -55,7 +55,7 @@ public sealed class Downloader(HttpClient client, int attempts = 3, TimeSpan? pa
             }
             catch (Exception e) when (e is IOException or HttpRequestException or TaskCanceledException or InvalidDataException && !cancel.IsCancellationRequested)
             {
-                reasons.Add($"attempt {attempt}: {(e is TaskCanceledException ? "timed out" : e.Message)}");
+                reasons.Add(e is TaskCanceledException ? "timed out" : e.Message);
                 if (attempt < attempts)
                 {
                     await Task.Delay(_pause, cancel);
@@ -67,7 +67,11 @@ public sealed class Downloader(HttpClient client, int attempts = 3, TimeSpan? pa
             }
         }
 
-        throw new IOException($"could not download {url} to {target}: {string.Join("; ", reasons)}");
+        // The same reason every time (no network, say) is said once, with the count.
+        var summary = reasons.Distinct().Count() == 1
+            ? (reasons.Count == 1 ? reasons[0] : $"{reasons.Count} attempts, each: {reasons[0]}")
+            : string.Join("; ", reasons.Select((r, i) => $"attempt {i + 1}: {r}"));
+        throw new IOException($"could not download {url} to {target}: {summary}");
     }
 
     private static void Verify(string path, DownloadExpectation expectation)

@@ -197,4 +197,17 @@ public sealed class DownloaderTests
         Assert.Contains("not what was expected", error.Message);
         Assert.False(File.Exists(target));
     }
+
+    [Fact]
+    public async Task Failed_attempts_are_summed_up_once_when_they_fail_alike_and_one_by_one_when_not()
+    {
+        using var alike = new ScriptedServer(ScriptedServer.Status(404), ScriptedServer.Status(404), ScriptedServer.Status(404));
+        using var unlike = new ScriptedServer(ScriptedServer.Status(503), ScriptedServer.Status(404));
+
+        var same = await Assert.ThrowsAsync<IOException>(() => Client(attempts: 3).FetchAsync(alike.Url, Target(), new DownloadExpectation()));
+        var different = await Assert.ThrowsAsync<IOException>(() => Client(attempts: 2).FetchAsync(unlike.Url, Target(), new DownloadExpectation()));
+
+        Assert.EndsWith(": 3 attempts, each: the server answered 404 Not Found", same.Message);
+        Assert.EndsWith(": attempt 1: the server answered 503 Service Unavailable; attempt 2: the server answered 404 Not Found", different.Message);
+    }
 }
