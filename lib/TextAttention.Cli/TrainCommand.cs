@@ -4,8 +4,8 @@ using Spectre.Console;
 using TextAttention.Attention;
 using TextAttention.Data;
 using TextAttention.Experiments;
-using TextAttention.Plotting;
-using TextAttention.Text;
+using TextAttention.IO;
+using TextAttention.Notebooks;
 using TextAttention.Training;
 using TorchSharp;
 
@@ -14,6 +14,16 @@ namespace TextAttention.Cli;
 /// <summary><c>train</c>: a grid of BiLSTM classifiers over poolings and seeds on one dataset, with a summary and the paired verdict.</summary>
 internal static class TrainCommand
 {
+    /// <summary>Everything <c>train</c> was asked to do, parsed and checked.</summary>
+    private sealed record Request(
+        Corpus Corpus,
+        IReadOnlyList<string> Poolings,
+        IReadOnlyList<int> Seeds,
+        RunSettings Settings,
+        List<Example>? TestFile,
+        string? Output,
+        string? SaveFolder);
+
     public static Command Build()
     {
         var dataset = new Option<string>("--dataset")
@@ -21,10 +31,11 @@ internal static class TrainCommand
             Description = $"{string.Join(", ", Corpora.Names)}, or the path of a labelled CSV/TSV file (header with 'text' and 'label').",
             DefaultValueFactory = _ => Corpora.Synthetic,
         };
+        var (attention1, attention2) = Poolings.BlogPost;
         var pooling = new Option<string>("--pooling")
         {
             Description = $"Comma-separated poolings: {string.Join(", ", Poolings.Names)}.",
-            DefaultValueFactory = _ => "dot-self-unmasked,han-unmasked,dot-self,han,mean",
+            DefaultValueFactory = _ => $"{attention1},{attention2},dot-self,han,mean",
             HelpName = "names",
         };
         pooling.Validators.Add(r =>
@@ -56,28 +67,33 @@ internal static class TrainCommand
                 r.AddError("--lr must be in (0, 1].");
             }
         });
-        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "Data folder holding agnews/ and thucnews/ (default: TEXTATTENTION_DATA, else data/).", HelpName = "dir" };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = $"Data folder holding agnews/ and thucnews/ (default: {Repository.DataVariable}, else data/).", HelpName = "dir" };
         var testFile = new Option<FileInfo?>("--test-file") { Description = "Also evaluate each trained model on this labelled file, in the dataset's format.", HelpName = "file" };
         var output = new Option<FileInfo?>("--out") { Description = "Write one row per run to this CSV, and the learning curves to <name>.history.csv beside it.", HelpName = "file" };
+        var save = new Option<DirectoryInfo?>("--save") { Description = "Save each trained model as a checkpoint in DIR/<dataset>-<pooling>-seed<N>/, for `predict`.", HelpName = "dir" };
         var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
 
         var command = new Command("train", "Train BiLSTM classifiers for each pooling and seed, then print mean ± std per pooling and the paired verdict on attention_1 vs attention_2.")
         {
-            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, testFile, output, threads, offline,
+            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, testFile, output, save, threads, offline,
         };
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var text = parse.InvocationConfiguration.Output;
             try
             {
                 torch.set_num_threads(parse.GetValue(threads));
-                var corpus = Corpora.Load(parse.GetValue(dataset)!, new CorpusOptions(parse.GetValue(dataDir)?.FullName, !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m)));
-                var settings = new RunSettings(parse.GetValue(embedding), parse.GetValue(hidden), parse.GetValue(maxLength), parse.GetValue(batchSize),
-                    Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate)));
-                var external = parse.GetValue(testFile) is { } file ? Corpora.ReadExternal(corpus.Name, file.FullName, corpus.ClassNames, m => error.WriteLine("note: " + m)) : null;
-                return Run(text, corpus, Split(parse.GetValue(pooling)!), Split(parse.GetValue(seeds)!).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
-                    settings, external, parse.GetValue(output)?.FullName);
+                var corpus = Corpora.Load(parse.GetValue(dataset)!, new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m)));
+                var request = new Request(
+                    corpus,
+                    Split(parse.GetValue(pooling)!),
+                    Split(parse.GetValue(seeds)!).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
+                    new RunSettings(parse.GetValue(embedding), parse.GetValue(hidden), parse.GetValue(maxLength), parse.GetValue(batchSize),
+                        Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate))),
+                    parse.GetValue(testFile) is { } file ? Corpora.ReadExternal(corpus.Name, file.FullName, corpus.ClassNames, m => error.WriteLine("note: " + m)) : null,
+                    parse.GetValue(output)?.FullName,
+                    parse.GetValue(save)?.FullName);
+                return Execute(parse.InvocationConfiguration.Output, request);
             }
             catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException)
             {
@@ -88,89 +104,77 @@ internal static class TrainCommand
         return command;
     }
 
-    private static int Run(TextWriter console, Corpus corpus, IReadOnlyList<string> poolings, IReadOnlyList<int> seeds, RunSettings settings, List<Example>? external, string? output)
+    private static int Execute(TextWriter console, Request request)
     {
-        var data = Experiment.Prepare(corpus, settings);
+        var data = Experiment.Prepare(request.Corpus, request.Settings);
+        var corpus = request.Corpus;
         console.WriteLine($"{corpus.Name}: {corpus.Train.Count} train / {corpus.Validation.Count} validation / {corpus.Test.Count} test, " +
                           $"{corpus.ClassNames.Count} classes, vocabulary {data.Vocabulary.Count:N0}, test OOV {data.TestOutOfVocabularyRate:P1}");
-        var runs = new List<RunResult>();
-        var externalAccuracy = new List<double?>();
-        var jobs = poolings.SelectMany(p => seeds.Select(s => (Pooling: p, Seed: s))).ToList();
-        var epochs = settings.TrainingOrDefault.Epochs;
-        void TrainAll(Action<int, TextAttention.Training.Progress>? onBatch, Action<string> report)
+        var grid = new ExperimentGrid(request.Poolings, request.Seeds, request.Settings);
+        var testFile = request.TestFile is null ? null : data.Encode(request.TestFile, request.Settings.MaxLength);
+        var lines = new List<string>();
+        grid.RunFinished += (key, run) =>
         {
-            for (var i = 0; i < jobs.Count; i++)
+            var line = $"{key.Pooling} seed {key.Seed}: test accuracy {run.Test.Accuracy:P2}, macro-F1 {run.Test.MacroF1:P2} (best epoch {run.History.BestEpoch}, {run.Seconds:F0} s)";
+            if (testFile is not null)
             {
-                var (p, s) = jobs[i];
-                var index = i;
-                var run = Experiment.Run(data, p, s, settings, progress => onBatch?.Invoke(index, progress));
-                double? accuracy = null;
-                if (external is not null)
-                {
-                    var encoded = Batcher.Encode(external.Select(e => (e.Text, e.Label)), data.Tokenizer, data.Vocabulary, settings.MaxLength);
-                    var model = run.Model!;
-                    accuracy = Trainer.Evaluate(model, b => model.forward(b.Ids, b.Lengths).Logits,
-                        new Batcher(encoded, new BatchOptions(settings.BatchSize, MaxLength: settings.MaxLength)), corpus.ClassNames.Count).Accuracy;
-                }
-
-                runs.Add(run.WithoutModel());
-                externalAccuracy.Add(accuracy);
-                report($"{p} seed {s}: test accuracy {run.History.Test.Accuracy:P2}, macro-F1 {run.History.Test.MacroF1:P2} (best epoch {run.History.BestEpoch}, {run.Seconds:F0} s)" +
-                       (accuracy is { } a ? $", --test-file accuracy {a:P2}" : ""));
+                line += $", --test-file accuracy {data.Predictor(run.Model!, request.Settings).Evaluate(testFile).Accuracy:P2}";
             }
-        }
 
-        // A live progress bar on a terminal; one line per run when the output is a file or a pipe.
-        if (console == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(context =>
-                {
-                    var tasks = jobs.Select(j => context.AddTask($"{j.Pooling} seed {j.Seed}", autoStart: false, maxValue: 1)).ToList();
-                    TrainAll((i, progress) =>
-                    {
-                        tasks[i].StartTask();
-                        tasks[i].Value = ((progress.Epoch - 1) + (double)progress.Batch / progress.Batches) / epochs;
-                        tasks[i].Description = $"{jobs[i].Pooling} seed {jobs[i].Seed}: epoch {progress.Epoch}/{epochs}, loss {progress.Loss:F3}";
-                    }, line => context.Refresh());
-                    foreach (var task in tasks)
-                    {
-                        task.Value = 1;
-                    }
-                });
-            foreach (var run in runs)
+            if (request.SaveFolder is not null)
             {
-                console.WriteLine($"{run.Pooling} seed {run.Seed}: test accuracy {run.History.Test.Accuracy:P2}, macro-F1 {run.History.Test.MacroF1:P2}");
+                var folder = Path.Combine(request.SaveFolder, $"{key.Dataset}-{key.Pooling}-seed{key.Seed}");
+                data.Predictor(run.Model!, request.Settings).Save(folder);
+                line += $", saved to {folder}";
             }
-        }
-        else
-        {
-            TrainAll(null, console.WriteLine);
-        }
 
+            lines.Add(line);
+        };
+
+        var runs = RunWithProgress(console, grid, data, lines);
         console.WriteLine();
         console.WriteLine(TextTables.Format(Statistics.Summary(runs.Select(r => r.Score))));
-        if (poolings.Contains("dot-self-unmasked") && poolings.Contains("han-unmasked"))
+        var (attention1, attention2) = Poolings.BlogPost;
+        if (request.Poolings.Contains(attention1) && request.Poolings.Contains(attention2))
         {
             console.WriteLine();
-            console.WriteLine("attention_1 vs attention_2: " + Statistics.Paired(runs.Select(r => r.Score), corpus.Name, "dot-self-unmasked", "han-unmasked").Verdict);
+            console.WriteLine("attention_1 vs attention_2: " + Statistics.Paired(runs.Select(r => r.Score), corpus.Name, attention1, attention2).Verdict);
         }
 
-        if (output is not null)
+        if (request.Output is not null)
         {
-            var frame = Results.Runs(runs);
-            if (external is not null)
-            {
-                frame.Columns.Add(new Microsoft.Data.Analysis.DoubleDataFrameColumn("test_file_accuracy", externalAccuracy));
-            }
-
-            Results.SaveCsv(frame, output);
-            var history = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output) + ".history.csv");
-            Results.SaveCsv(Results.History(runs), history);
-            console.WriteLine($"wrote {output} and {history}");
+            Results.Save(request.Output, runs);
+            console.WriteLine($"wrote {request.Output} and {Results.HistoryPath(request.Output)}");
         }
 
         return 0;
+    }
+
+    /// <summary>A live bar per run on a terminal; one line per finished run when the output is a file or a pipe.</summary>
+    private static List<RunResult> RunWithProgress(TextWriter console, ExperimentGrid grid, PreparedCorpus data, List<string> lines)
+    {
+        if (console != Console.Out || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            grid.RunFinished += (_, _) => console.WriteLine(lines[^1]);
+            return grid.Run([data]);
+        }
+
+        List<RunResult> runs = [];
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? task = null;
+                grid.RunStarting += key => task = context.AddTask($"{key} ({key.Number}/{key.Count})", maxValue: 1);
+                grid.BatchFinished += (key, progress) =>
+                {
+                    task!.Value = progress.Fraction;
+                    task.Description = $"{key}: epoch {progress.Epoch}/{progress.Epochs}, loss {progress.Loss:F3}";
+                };
+                grid.RunFinished += (_, _) => task!.Value = 1;
+                runs = grid.Run([data]);
+            });
+        lines.ForEach(console.WriteLine);
+        return runs;
     }
 
     private static Option<int> Positive(string name, string description, int defaultValue)

@@ -1,10 +1,13 @@
+using TextAttention.IO;
 using System.Diagnostics;
-using TextAttention.Cli.Notebooks;
+using TextAttention.Cli.Reproduce;
 using TextAttention.Attention;
 using TextAttention.Data;
+using TextAttention.Cli;
 using TextAttention.Experiments;
 using TextAttention.Models;
-using TextAttention.Platform;
+using TextAttention.Notebooks;
+using TextAttention.NativeFix;
 using TextAttention.Text;
 using TextAttention.Training;
 using TorchSharp;
@@ -12,7 +15,7 @@ using static TorchSharp.torch;
 
 // Every figure is a median of repeated timings taken after a warm-up, and every target is a ratio
 // of two things measured side by side in this run, because the machine is shared and noisy.
-var session = Session.Start();
+var session = Session.Start(Path.Combine(Repository.Root(), "data"));
 var quick = args.Contains("--quick");
 var repeats = quick ? 3 : 5;
 Console.WriteLine($"TextAttention benchmarks: {Environment.ProcessorCount} cores visible, {session.Threads} TorchSharp threads, {(quick ? "quick" : "full")} mode, median of {repeats}");
@@ -45,6 +48,10 @@ var settings = new RunSettings(EmbeddingSize: 128, HiddenSize: 128, MaxLength: 6
 var synthetic = Experiment.Prepare(Corpora.Load("synthetic"), settings);
 var batchOptions = new BatchOptions(64, MaxLength: 64);
 
+// The validation pass that Fit runs after each epoch, through the library's one inference path.
+Func<Evaluation> Validation(BiLstmClassifier model, PreparedCorpus data, IReadOnlyList<EncodedExample> examples) =>
+    () => data.Predictor(model, settings).Evaluate(examples);
+
 // 1. Library overhead: Trainer + Batcher against a hand-written loop over the same batches, model and optimiser.
 // The two are measured alternately (raw, library, raw, library, ...) so that changes in the machine's load hit
 // both, and the figure is the median of the paired ratios.
@@ -76,12 +83,12 @@ var batchOptions = new BatchOptions(64, MaxLength: 64);
 
     // Steps per second over the library's training steps (batching included; the clock is read at the last
     // batch), and over the whole Fit call, which adds a one-batch validation and test pass and the best-weights copy.
-    var tiny = new Batcher(examples.Take(64).ToList(), batchOptions);
+    var tiny = examples.Take(64).ToList();
     (double Steps, double Whole) Library()
     {
         var clock = Stopwatch.StartNew();
         var training = 0.0;
-        Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, tiny, tiny, 4, new TrainingOptions(Epochs: 1),
+        Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, Validation(model, synthetic, tiny), new TrainingOptions(Epochs: 1),
             onBatch: p => { if (p.Batch == p.Batches) training = clock.Elapsed.TotalSeconds; });
         return (batcher.BatchCount / training, batcher.BatchCount / clock.Elapsed.TotalSeconds);
     }
@@ -103,7 +110,7 @@ var batchOptions = new BatchOptions(64, MaxLength: 64);
             b.Dispose();
         }
     });
-    var evaluation = TimeMedian(() => Trainer.Evaluate(model, b => model.forward(b.Ids, b.Lengths).Logits, tiny, 4));
+    var evaluation = TimeMedian(() => Validation(model, synthetic, tiny)());
     var copy = TimeMedian(() =>
     {
         var state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
@@ -123,7 +130,7 @@ foreach (var name in Corpora.Names)
     PreparedCorpus data;
     try
     {
-        data = name == Corpora.Synthetic ? synthetic : Experiment.Prepare(Corpora.Load(name, new CorpusOptions(AllowDownload: false)), settings);
+        data = name == Corpora.Synthetic ? synthetic : Experiment.Prepare(Corpora.Load(name, new CorpusOptions(session.DataDirectory, AllowDownload: false)), settings);
     }
     catch (Exception e) when (e is IOException or DataFormatException)
     {
@@ -134,12 +141,12 @@ foreach (var name in Corpora.Names)
     var subset = data.Train.Take(quick ? 512 : 1_024).ToList();
     manual_seed(1);
     var model = new BiLstmClassifier(new ClassifierConfig(data.Vocabulary.Count, data.Corpus.ClassNames.Count, 128, 128, "han"));
-    var tiny = new Batcher(subset.Take(64).ToList(), batchOptions);
+    var tiny = subset.Take(64).ToList();
     double Epoch(bool bucketing, out double share)
     {
         var batcher = new Batcher(subset, batchOptions with { Bucketing = bucketing });
         var clock = Stopwatch.StartNew();
-        Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, tiny, tiny, data.Corpus.ClassNames.Count, new TrainingOptions(Epochs: 1));
+        Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, Validation(model, data, tiny), new TrainingOptions(Epochs: 1));
         share = batcher.RealTokenShare;
         return clock.Elapsed.TotalSeconds;
     }
@@ -254,9 +261,9 @@ foreach (var name in Corpora.Names)
     manual_seed(1);
     var model = new BiLstmClassifier(new ClassifierConfig(synthetic.Vocabulary.Count, 4, 64, 64, "han"));
     var batcher = new Batcher(small, batchOptions);
-    var tiny = new Batcher(small.Take(64).ToList(), batchOptions);
+    var tiny = small.Take(64).ToList();
     var readings = new List<long>();
-    Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, tiny, tiny, 4, new TrainingOptions(Epochs: quick ? 8 : 20),
+    Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, batcher, Validation(model, synthetic, tiny), new TrainingOptions(Epochs: quick ? 8 : 20),
         onEpoch: _ => { GC.Collect(); readings.Add(Rss()); });
     Row("6. resident memory over epochs", $"{readings[0]} → {readings[^1]} MB", $"epochs 1 → {readings.Count}, highest {readings.Max()} MB; growth after epoch 2: {readings[^1] - readings[1]} MB");
 }
@@ -265,7 +272,7 @@ foreach (var name in Corpora.Names)
 // profile takes about 20 minutes, so it is read from the timings that `reproduce --profile full` recorded,
 // unless --full-suite asks to measure it here too (which rewrites the committed results with the same numbers).
 {
-    var root = Session.RepositoryRoot();
+    var root = Repository.Root();
     var timings = Path.Combine(root, "notebooks", "results", "timings-full.csv");
     string PerNotebook(IEnumerable<(string Notebook, double Seconds)> rows) =>
         string.Join(", ", rows.Select(r => $"{r.Notebook[..2]}: {r.Seconds:F0} s"));

@@ -7,6 +7,10 @@ internal static class Repository
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
+    /// <summary>The data folder a user of this checkout would have: TEXTATTENTION_DATA when set (CI points it at the shared corpora), else data/.</summary>
+    public static string DataFolder { get; } =
+        Environment.GetEnvironmentVariable("TEXTATTENTION_DATA") is { Length: > 0 } folder ? System.IO.Path.GetFullPath(folder) : Path("data");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

@@ -15,7 +15,7 @@ namespace TextAttention.Attention;
 /// W_w (D×D) and u_w (D×1) start uniform in (−0.1, 0.1) as in the seed; b_w starts at 0.
 /// Masked, padded positions get α = 0 exactly.
 /// </summary>
-public sealed class ContextVectorAttention : AttentionPooling
+public sealed class ContextVectorAttention : SequencePooling
 {
     private readonly Parameter W_w;
     private readonly Parameter? b_w;

@@ -24,7 +24,7 @@ public enum QueryReduction
 /// (masked softmax), padded queries are dropped from the sum, and the mean divides by the number
 /// of real tokens L instead of T.
 /// </summary>
-public sealed class DotProductSelfAttention : AttentionPooling
+public sealed class DotProductSelfAttention : SequencePooling
 {
     public DotProductSelfAttention(long dimension, QueryReduction reduction = QueryReduction.Sum, bool masked = true)
         : base(nameof(DotProductSelfAttention), dimension, masked)

@@ -14,7 +14,7 @@ namespace TextAttention.Attention;
 /// </code>
 /// Weights are ½ at index 0 and ½ at index L−1 (1 where they coincide). An all-padding row gives 0.
 /// </summary>
-public sealed class LastStatePooling : AttentionPooling
+public sealed class LastStatePooling : SequencePooling
 {
     public LastStatePooling(long dimension, bool bidirectional = true)
         : base(nameof(LastStatePooling), dimension, masked: true)

@@ -7,7 +7,7 @@ namespace TextAttention.Attention;
 /// are the share of the D features that each position supplied (they sum to 1). An all-padding row
 /// gives a zero context and zero weights.
 /// </summary>
-public sealed class MaxPooling(long dimension) : AttentionPooling(nameof(MaxPooling), dimension, masked: true)
+public sealed class MaxPooling(long dimension) : SequencePooling(nameof(MaxPooling), dimension, masked: true)
 {
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {

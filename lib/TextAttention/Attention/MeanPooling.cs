@@ -6,7 +6,7 @@ namespace TextAttention.Attention;
 /// The baseline every attention pooling must beat: the average of the real positions,
 /// <c>context = (1/L) Σ_{t ≤ L} x_t</c>, i.e. attention with fixed weights 1/L. An all-padding row gives 0.
 /// </summary>
-public sealed class MeanPooling(long dimension) : AttentionPooling(nameof(MeanPooling), dimension, masked: true)
+public sealed class MeanPooling(long dimension) : SequencePooling(nameof(MeanPooling), dimension, masked: true)
 {
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {

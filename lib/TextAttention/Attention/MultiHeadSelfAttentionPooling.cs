@@ -19,7 +19,7 @@ namespace TextAttention.Attention;
 /// <see cref="QueryReduction.Mean"/>. The explicit A costs a second T×T product; it is there so
 /// the notebooks can plot it.
 /// </summary>
-public sealed class MultiHeadSelfAttentionPooling : AttentionPooling
+public sealed class MultiHeadSelfAttentionPooling : SequencePooling
 {
     private readonly Linear W_Q;
     private readonly Linear W_K;

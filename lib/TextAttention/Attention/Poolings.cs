@@ -11,7 +11,13 @@ public sealed record PoolingOptions(long Heads = 4, bool Bidirectional = true);
 /// </summary>
 public static class Poolings
 {
-    private static readonly (string Name, string Description, Func<long, PoolingOptions, AttentionPooling> Create)[] Catalogue =
+    /// <summary>
+    /// The blog post's two forms, under their names here: <c>attention_1</c> is <c>dot-self-unmasked</c>,
+    /// <c>attention_2</c> is <c>han-unmasked</c>. Every comparison of "the post's claim" uses this pair.
+    /// </summary>
+    public static (string Attention1, string Attention2) BlogPost { get; } = ("dot-self-unmasked", "han-unmasked");
+
+    private static readonly (string Name, string Description, Func<long, PoolingOptions, SequencePooling> Create)[] Catalogue =
     [
         ("dot-self", "scaled dot-product self-attention, summed over queries (attention_1, masked)", (d, _) => new DotProductSelfAttention(d, QueryReduction.Sum)),
         ("dot-self-mean", "scaled dot-product self-attention, averaged over queries (masked)", (d, _) => new DotProductSelfAttention(d, QueryReduction.Mean)),
@@ -34,10 +40,10 @@ public static class Poolings
 
     /// <summary>A new pooling for encoder outputs of width <paramref name="dimension"/>.</summary>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
-    public static AttentionPooling Create(string name, long dimension, PoolingOptions? options = null) =>
+    public static SequencePooling Create(string name, long dimension, PoolingOptions? options = null) =>
         Find(name).Create(dimension, options ?? new PoolingOptions());
 
-    private static (string Name, string Description, Func<long, PoolingOptions, AttentionPooling> Create) Find(string name)
+    private static (string Name, string Description, Func<long, PoolingOptions, SequencePooling> Create) Find(string name)
     {
         foreach (var entry in Catalogue)
         {

@@ -1,11 +1,15 @@
 using System.Globalization;
-using TextAttention.Platform;
+using TextAttention.IO;
 using TextAttention.Text;
 
 namespace TextAttention.Data;
 
 /// <summary>How <see cref="Corpora.Load"/> finds and splits a corpus.</summary>
-/// <param name="DataDirectory">The data folder; null for <c>TEXTATTENTION_DATA</c> or the repository's <c>data/</c>.</param>
+/// <param name="DataDirectory">
+/// The data folder that holds (or receives) <c>agnews/</c> and <c>thucnews/</c>. The caller decides it (the
+/// command line from <c>--data-dir</c> or <c>TEXTATTENTION_DATA</c>, notebooks from their session); only the
+/// synthetic corpus and user files can do without one.
+/// </param>
 /// <param name="AllowDownload">Whether a missing real corpus may be downloaded into the data folder.</param>
 /// <param name="Seed">Seed of the stratified splits made for corpora without their own.</param>
 /// <param name="Warn">Receives notices such as skipped records; ignored when null.</param>
@@ -23,9 +27,11 @@ public sealed record CorpusOptions(
 /// The catalogue: <c>synthetic</c> (generated, works offline), <c>agnews</c> (AG News),
 /// <c>thucnews</c> (THUCNews headlines), or the path of a labelled CSV/TSV file.
 /// Real corpora are read from <c>&lt;data folder&gt;/agnews/</c> and <c>&lt;data folder&gt;/thucnews/</c>,
-/// downloaded there when absent (and allowed). Where a corpus has its own splits they are used;
-/// where only part of it is present, or for a user file, a seeded stratified 80/10/10 split is made
-/// and the corpus's notes say so.
+/// downloaded there when absent (and allowed). Where a corpus has its own splits they are used; a
+/// missing validation split is 10% of train; without the training file but with the validation and test
+/// files (THUCNews's dev.txt and test.txt), the validation file is split 90/10 into train and validation
+/// and the published test split stays the test split; with less, or for a user file, a seeded stratified
+/// 80/10/10 split is made. The corpus's notes say which.
 /// </summary>
 public static class Corpora
 {
@@ -36,7 +42,7 @@ public static class Corpora
     public static IReadOnlyList<string> Names { get; } = [Synthetic, AgNews, ThucNews];
 
     /// <summary>AG News (Zhang, Zhao and LeCun, 2015) as distributed with the character-CNN experiments.</summary>
-    public static RealCorpus AgNewsSource { get; } = new(
+    public static CorpusSource AgNewsSource { get; } = new(
         AgNews, "AG News", new Uri("https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/"),
         Train: ["train.csv"], Validation: [], Test: ["test.csv"], ClassFile: "classes.txt", FirstCode: 1,
         ExpectedRows: new Dictionary<string, int> { ["train.csv"] = 120_000, ["test.csv"] = 7_600 },
@@ -44,16 +50,19 @@ public static class Corpora
         LabelledFileLayout.AgNews, Tokenizers.EnglishWords, CleanAgNews);
 
     /// <summary>The THUCNews headline subset of Chinese-Text-Classification-Pytorch: 10 classes, 180k/10k/10k.</summary>
-    public static RealCorpus ThucNewsSource { get; } = new(
+    public static CorpusSource ThucNewsSource { get; } = new(
         ThucNews, "THUCNews headlines", new Uri("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/"),
         Train: ["train.txt"], Validation: ["dev.txt"], Test: ["test.txt"], ClassFile: "class.txt", FirstCode: 0,
         ExpectedRows: new Dictionary<string, int> { ["train.txt"] = 180_000, ["dev.txt"] = 10_000, ["test.txt"] = 10_000 },
         DefaultClasses: ["finance", "realty", "stocks", "education", "science", "society", "politics", "sports", "game", "entertainment"],
         LabelledFileLayout.ThucNews, Tokenizers.ChineseCharacters, null);
 
-    /// <summary>The data folder: the option, else <c>TEXTATTENTION_DATA</c>, else the repository's <c>data/</c>.</summary>
-    public static string DataDirectory(string? option = null) =>
-        string.IsNullOrWhiteSpace(option) ? Session.FromEnvironment(Environment.GetEnvironmentVariable).DataDirectory : Path.GetFullPath(option);
+    /// <summary>The data folder of <paramref name="options"/>, as a full path.</summary>
+    /// <exception cref="ArgumentException">No folder was given.</exception>
+    public static string DataDirectory(CorpusOptions options, string corpus) =>
+        string.IsNullOrWhiteSpace(options.DataDirectory)
+            ? throw new ArgumentException($"{corpus} needs a data folder: set CorpusOptions.DataDirectory (the command line's --data-dir or TEXTATTENTION_DATA).")
+            : Path.GetFullPath(options.DataDirectory);
 
     /// <summary>Loads a corpus by name, or a labelled CSV/TSV file by path.</summary>
     /// <exception cref="DataFormatException">A data file is malformed, missing or holds an unknown label.</exception>
@@ -126,9 +135,9 @@ public static class Corpora
             train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples split 80/10/10, stratified, seed {options.Seed}"]);
     }
 
-    private static Corpus LoadReal(RealCorpus source, CorpusOptions options)
+    private static Corpus LoadReal(CorpusSource source, CorpusOptions options)
     {
-        var folder = Path.Combine(DataDirectory(options.DataDirectory), source.Folder);
+        var folder = Path.Combine(DataDirectory(options, source.Folder), source.Folder);
         var all = source.Train.Concat(source.Validation).Concat(source.Test).ToArray();
         var present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
         var warn = options.Warn ?? (_ => { });
@@ -145,20 +154,29 @@ public static class Corpora
 
         var notes = new List<string>();
         List<Example> train, validation, test;
-        if (source.Train.All(present.Contains) && source.Test.All(present.Contains))
+        var hasTrain = source.Train.All(present.Contains);
+        var hasValidation = source.Validation.Length > 0 && source.Validation.All(present.Contains);
+        var hasTest = source.Test.All(present.Contains);
+        if (hasTrain && hasTest && hasValidation)
+        {
+            (train, validation, test) = (Read(source.Train), Read(source.Validation), Read(source.Test));
+            notes.Add($"{source.Title}: the corpus's own train, validation and test splits");
+        }
+        else if (hasTrain && hasTest)
         {
             test = Read(source.Test);
-            if (source.Validation.Length > 0 && source.Validation.All(present.Contains))
-            {
-                train = Read(source.Train);
-                validation = Read(source.Validation);
-                notes.Add($"{source.Title}: the corpus's own train, validation and test splits");
-            }
-            else
-            {
-                (train, validation, _) = Splits.Stratified(Read(source.Train), 0.9, 0.1, options.Seed);
-                notes.Add($"{source.Title}: its own train and test splits; validation is 10% of train, stratified, seed {options.Seed}");
-            }
+            (validation, _, train) = Splits.Stratified(Read(source.Train), 0.1, 0, options.Seed);
+            notes.Add($"{source.Title}: its own train and test splits; validation is 10% of train, stratified, seed {options.Seed}");
+        }
+        else if (hasValidation && hasTest)
+        {
+            // Without the large training file, the published test split stays the test split and the
+            // validation file is divided into training and validation data.
+            test = Read(source.Test);
+            (validation, _, train) = Splits.Stratified(Read(source.Validation), 0.1, 0, options.Seed);
+            notes.Add($"{source.Title}: no {string.Join(", ", source.Train)} in the data folder's {source.Folder}/; its {string.Join(", ", source.Validation)} " +
+                      $"({train.Count + validation.Count} examples) split 90/10 into train and validation, stratified, seed {options.Seed}; " +
+                      $"test is its own {string.Join(", ", source.Test)} ({test.Count} examples)");
         }
         else
         {
@@ -176,7 +194,7 @@ public static class Corpora
         return new Corpus(source.Folder, labels.Names, source.TokenizerName, train, validation, test, notes);
     }
 
-    private static void Download(RealCorpus source, string folder, CorpusOptions options)
+    private static void Download(CorpusSource source, string folder, CorpusOptions options)
     {
         var files = source.Train.Concat(source.Validation).Concat(source.Test).Append(source.ClassFile).ToArray();
         string Missing(string why) =>
@@ -211,7 +229,7 @@ public static class Corpora
         }
     }
 
-    private static void CheckRows(string path, RealCorpus source, int expected)
+    private static void CheckRows(string path, CorpusSource source, int expected)
     {
         var rows = LabelledFile.ReadRecords(path, source.Layout).Count;
         if (rows != expected)
@@ -226,19 +244,3 @@ public static class Corpora
 
     private static bool IsCjk(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF';
 }
-
-/// <summary>Where a real corpus lives and how its files look.</summary>
-public sealed record RealCorpus(
-    string Folder,
-    string Title,
-    Uri BaseUrl,
-    string[] Train,
-    string[] Validation,
-    string[] Test,
-    string ClassFile,
-    int FirstCode,
-    IReadOnlyDictionary<string, int> ExpectedRows,
-    IReadOnlyList<string> DefaultClasses,
-    LabelledFileLayout Layout,
-    string TokenizerName,
-    Func<string, string>? Clean);

@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using System.Security.Cryptography;
 
 namespace TextAttention.Data;

@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using System.Globalization;
 using Microsoft.VisualBasic.FileIO;
 

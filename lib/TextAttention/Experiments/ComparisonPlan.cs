@@ -1,6 +1,5 @@
 using TextAttention.Attention;
 using TextAttention.Data;
-using TextAttention.Platform;
 using TextAttention.Training;
 
 namespace TextAttention.Experiments;
@@ -22,7 +21,7 @@ public sealed record ComparisonPlan(IReadOnlyList<string> Poolings, IReadOnlyLis
     /// small subsets. Enough to check that everything runs and to rerun for determinism.
     /// </summary>
     public static ComparisonPlan Ci { get; } = new(
-        ["dot-self-unmasked", "han-unmasked", "mean"],
+        [TextAttention.Attention.Poolings.BlogPost.Attention1, TextAttention.Attention.Poolings.BlogPost.Attention2, "mean"],
         [1, 2],
         new RunSettings(EmbeddingSize: 64, HiddenSize: 64, MaxLength: 64, BatchSize: 64, Training: new TrainingOptions(Epochs: 2, LearningRate: 2e-3)),
         MaxTrain: 1_200,
@@ -35,51 +34,22 @@ public sealed record ComparisonPlan(IReadOnlyList<string> Poolings, IReadOnlyLis
     /// full profile within 20 minutes on two cores; notebooks 01–03 and the tests cover them.
     /// </summary>
     public static ComparisonPlan Full { get; } = new(
-        ["dot-self-unmasked", "han-unmasked", "han", "mhsa", "mean", "max", "last"],
+        [TextAttention.Attention.Poolings.BlogPost.Attention1, TextAttention.Attention.Poolings.BlogPost.Attention2, "han", "mhsa", "mean", "max", "last"],
         [1, 2, 3, 4, 5],
         Ci.Settings with { Training = new TrainingOptions(Epochs: 3, LearningRate: 2e-3) },
         MaxTrain: 120_000,
         MaxEvaluation: 10_000);
 
-    /// <summary>The plan of a profile.</summary>
-    public static ComparisonPlan For(Profile profile) => profile == Profile.Full ? Full : Ci;
-
     /// <summary>The part of <paramref name="corpus"/> this plan trains and evaluates on.</summary>
     public Corpus Subset(Corpus corpus) => Corpora.Subset(corpus, MaxTrain, MaxEvaluation);
 
+    /// <summary>This plan's grid, for callers that want to subscribe to its hooks before running it.</summary>
+    public ExperimentGrid Grid() => new(Poolings, Seeds, Settings);
+
     /// <summary>
-    /// Trains every (pooling, seed) on each corpus (cut to size by <see cref="Subset"/> first), corpus by
-    /// corpus, and returns the results without their models. <paramref name="onRun"/> hears of each finished run.
+    /// Trains every (pooling, seed) on each corpus (cut to size by <see cref="Subset"/> first) and returns the
+    /// results without their models.
     /// </summary>
     /// <exception cref="ArgumentException">A pooling name is unknown, or a list is empty.</exception>
-    public List<RunResult> Run(IEnumerable<Corpus> corpora, Action<RunResult>? onRun = null)
-    {
-        if (Poolings.Count == 0 || Seeds.Count == 0)
-        {
-            throw new ArgumentException("a comparison needs at least one pooling and one seed.");
-        }
-
-        var unknown = Poolings.Where(p => !TextAttention.Attention.Poolings.Names.Contains(p)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException($"not a pooling: {string.Join(", ", unknown)}; choose from {string.Join(", ", TextAttention.Attention.Poolings.Names)}.");
-        }
-
-        var runs = new List<RunResult>();
-        foreach (var corpus in corpora)
-        {
-            var data = Experiment.Prepare(corpus, Settings);
-            foreach (var pooling in Poolings)
-            {
-                foreach (var seed in Seeds)
-                {
-                    var run = Experiment.Run(data, pooling, seed, Settings).WithoutModel();
-                    runs.Add(run);
-                    onRun?.Invoke(run);
-                }
-            }
-        }
-
-        return runs;
-    }
+    public List<RunResult> Run(IReadOnlyList<Corpus> corpora) => Grid().Run(corpora);
 }

@@ -1,86 +1,87 @@
-using System.Globalization;
+using System.Reflection;
+using CsvHelper.Configuration.Attributes;
 using Microsoft.Data.Analysis;
 using TextAttention.IO;
 
 namespace TextAttention.Experiments;
 
+/// <summary>One trained run in a results file (<c>comparison-PROFILE.csv</c>, <c>train --out</c>).</summary>
+public sealed record RunRow(
+    [property: Name("dataset")] string Dataset,
+    [property: Name("pooling")] string Pooling,
+    [property: Name("seed")] int Seed,
+    [property: Name("best_epoch")] int BestEpoch,
+    [property: Name("test_accuracy")] double TestAccuracy,
+    [property: Name("test_macro_f1")] double TestMacroF1,
+    [property: Name("best_validation_accuracy")] double BestValidationAccuracy,
+    [property: Name("evidence_mass")] double? EvidenceMass,
+    [property: Name("real_token_share")] double RealTokenShare)
+{
+    [Ignore]
+    public RunScore Score => new(Dataset, Pooling, Seed, TestAccuracy, TestMacroF1);
+}
+
+/// <summary>One epoch of one run in a history file (<c>comparison-PROFILE.history.csv</c>): the learning curves.</summary>
+public sealed record EpochRow(
+    [property: Name("dataset")] string Dataset,
+    [property: Name("pooling")] string Pooling,
+    [property: Name("seed")] int Seed,
+    [property: Name("epoch")] int Epoch,
+    [property: Name("train_loss")] double TrainLoss,
+    [property: Name("validation_loss")] double ValidationLoss,
+    [property: Name("validation_accuracy")] double ValidationAccuracy,
+    [property: Name("validation_macro_f1")] double ValidationMacroF1);
+
 /// <summary>
-/// Run results as Microsoft.Data.Analysis data frames, and their CSV files. Wall times are left out
-/// on purpose: every figure here repeats exactly when a run is repeated, so committed results files
-/// change only when results do. (The command line and notebooks print times as they go.)
+/// The typed results schema: run results as rows, written and read through <see cref="CsvFile"/>, and as
+/// Microsoft.Data.Analysis data frames for display. Wall times are left out on purpose: every figure here
+/// repeats exactly when a run is repeated, so committed results files change only when results do.
 /// </summary>
 public static class Results
 {
-    /// <summary>One row per run: dataset, pooling, seed, best epoch, test accuracy and macro-F1, and more.</summary>
-    public static DataFrame Runs(IEnumerable<RunResult> runs)
+    /// <summary>One row per run.</summary>
+    public static List<RunRow> Runs(IEnumerable<RunResult> runs) =>
+        runs.Select(r => new RunRow(r.Dataset, r.Pooling, r.Seed, r.History.BestEpoch, r.Test.Accuracy, r.Test.MacroF1,
+            r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare)).ToList();
+
+    /// <summary>One row per run and epoch.</summary>
+    public static List<EpochRow> Epochs(IEnumerable<RunResult> runs) =>
+        runs.SelectMany(r => r.History.Epochs.Select(e => new EpochRow(r.Dataset, r.Pooling, r.Seed, e.Epoch, e.TrainLoss, e.ValidationLoss,
+            e.ValidationAccuracy, e.ValidationMacroF1))).ToList();
+
+    /// <summary>The history file beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.history.csv</c>.</summary>
+    public static string HistoryPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".history.csv";
+
+    /// <summary>Writes the runs to <paramref name="runsPath"/> and their epochs to <see cref="HistoryPath"/>, each atomically.</summary>
+    public static void Save(string runsPath, IReadOnlyList<RunResult> runs)
     {
-        var list = runs.ToList();
-        return new DataFrame(
-            new StringDataFrameColumn("dataset", list.Select(r => r.Dataset)),
-            new StringDataFrameColumn("pooling", list.Select(r => r.Pooling)),
-            new Int32DataFrameColumn("seed", list.Select(r => r.Seed)),
-            new Int32DataFrameColumn("best_epoch", list.Select(r => r.History.BestEpoch)),
-            new DoubleDataFrameColumn("test_accuracy", list.Select(r => r.History.Test.Accuracy)),
-            new DoubleDataFrameColumn("test_macro_f1", list.Select(r => r.History.Test.MacroF1)),
-            new DoubleDataFrameColumn("best_validation_accuracy", list.Select(r => r.History.Epochs[r.History.BestEpoch - 1].ValidationAccuracy)),
-            new DoubleDataFrameColumn("evidence_mass", list.Select(r => r.EvidenceMass)),
-            new DoubleDataFrameColumn("real_token_share", list.Select(r => r.RealTokenShare)));
-    }
-
-    /// <summary>One row per run and epoch: the learning curves.</summary>
-    public static DataFrame History(IEnumerable<RunResult> runs)
-    {
-        var rows = runs.SelectMany(r => r.History.Epochs.Select(e => (r, e))).ToList();
-        return new DataFrame(
-            new StringDataFrameColumn("dataset", rows.Select(x => x.r.Dataset)),
-            new StringDataFrameColumn("pooling", rows.Select(x => x.r.Pooling)),
-            new Int32DataFrameColumn("seed", rows.Select(x => x.r.Seed)),
-            new Int32DataFrameColumn("epoch", rows.Select(x => x.e.Epoch)),
-            new DoubleDataFrameColumn("train_loss", rows.Select(x => x.e.TrainLoss)),
-            new DoubleDataFrameColumn("validation_loss", rows.Select(x => x.e.ValidationLoss)),
-            new DoubleDataFrameColumn("validation_accuracy", rows.Select(x => x.e.ValidationAccuracy)),
-            new DoubleDataFrameColumn("validation_macro_f1", rows.Select(x => x.e.ValidationMacroF1)));
-    }
-
-    /// <summary>The learning-curve points of runs: one per run and epoch.</summary>
-    public static IEnumerable<EpochPoint> Points(IEnumerable<RunResult> runs) =>
-        runs.SelectMany(r => r.History.Epochs.Select(e => new EpochPoint(r.Dataset, r.Pooling, r.Seed, e.Epoch, e.ValidationAccuracy)));
-
-    /// <summary>Reads the learning-curve points back from a history CSV written by <see cref="History"/> and <see cref="SaveCsv"/>.</summary>
-    /// <exception cref="InvalidDataException">The file lacks a column this needs; the message names the file.</exception>
-    public static List<EpochPoint> ReadHistory(string csv)
-    {
-        var frame = LoadCsvAsText(csv);
-        string[] required = ["dataset", "pooling", "seed", "epoch", "validation_accuracy"];
-        var missing = required.Where(c => !frame.Columns.Any(col => col.Name == c)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidDataException($"{csv}: no column {string.Join(", ", missing)}; is this a history file written by notebook 05?");
-        }
-
-        return Enumerable.Range(0, (int)frame.Rows.Count).Select(i => new EpochPoint(
-            Convert.ToString(frame["dataset"][i], CultureInfo.InvariantCulture)!,
-            Convert.ToString(frame["pooling"][i], CultureInfo.InvariantCulture)!,
-            Convert.ToInt32(frame["seed"][i], CultureInfo.InvariantCulture),
-            Convert.ToInt32(frame["epoch"][i], CultureInfo.InvariantCulture),
-            Convert.ToDouble(frame["validation_accuracy"][i], CultureInfo.InvariantCulture))).ToList();
+        CsvFile.Write(runsPath, Runs(runs));
+        CsvFile.Write(HistoryPath(runsPath), Epochs(runs));
     }
 
     /// <summary>
-    /// Loads a CSV with every column as text, so that numbers are parsed by the caller exactly
-    /// (DataFrame's type guessing would read 0.3 as a float and hand back 0.30000001).
+    /// A data frame with one column per property of <typeparamref name="T"/>, named as in the CSV files, for
+    /// notebooks to display. Numbers stay numbers; a nullable number's missing values stay missing.
     /// </summary>
-    public static DataFrame LoadCsvAsText(string csv)
+    public static DataFrame Frame<T>(IEnumerable<T> rows)
     {
-        var header = File.ReadLines(csv).FirstOrDefault() ?? throw new InvalidDataException($"{csv}: the file is empty.");
-        var columns = header.Split(',').Length;
-        return DataFrame.LoadCsv(csv, dataTypes: Enumerable.Repeat(typeof(string), columns).ToArray(), cultureInfo: CultureInfo.InvariantCulture);
+        var list = rows.ToList();
+        var columns = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<NameAttribute>() is not null)
+            .Select(p => Column(p.GetCustomAttribute<NameAttribute>()!.Names[0], p, list));
+        return new DataFrame(columns);
     }
 
-    /// <summary>Writes a data frame as CSV (invariant culture), atomically.</summary>
-    public static void SaveCsv(DataFrame frame, string path) =>
-        AtomicFile.Write(path, stream => DataFrame.SaveCsv(frame, stream, cultureInfo: CultureInfo.InvariantCulture));
+    private static DataFrameColumn Column<T>(string name, PropertyInfo property, List<T> rows)
+    {
+        IEnumerable<object?> values = rows.Select(r => property.GetValue(r));
+        return property.PropertyType switch
+        {
+            var t when t == typeof(int) => new Int32DataFrameColumn(name, values.Select(v => (int)v!)),
+            var t when t == typeof(double) => new DoubleDataFrameColumn(name, values.Select(v => (double)v!)),
+            var t when t == typeof(double?) => new DoubleDataFrameColumn(name, values.Select(v => (double?)v)),
+            var t when t == typeof(bool) => new BooleanDataFrameColumn(name, values.Select(v => (bool)v!)),
+            _ => new StringDataFrameColumn(name, values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))),
+        };
+    }
 }
-
-/// <summary>One point of a learning curve: a run's validation accuracy after an epoch.</summary>
-public sealed record EpochPoint(string Dataset, string Pooling, int Seed, int Epoch, double ValidationAccuracy);

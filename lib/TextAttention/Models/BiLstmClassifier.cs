@@ -5,26 +5,6 @@ using static TorchSharp.torch;
 
 namespace TextAttention.Models;
 
-/// <summary>The sizes and pooling of a <see cref="BiLstmClassifier"/>; saved with every checkpoint.</summary>
-/// <param name="VocabularySize">Rows of the embedding, including &lt;pad&gt; (id 0) and &lt;unk&gt;.</param>
-/// <param name="Classes">K, the number of output classes.</param>
-/// <param name="EmbeddingSize">E.</param>
-/// <param name="HiddenSize">H per direction; the encoder's outputs have width D = 2H.</param>
-/// <param name="Pooling">A name from <see cref="Poolings.Names"/>.</param>
-/// <param name="Dropout">Applied to the embeddings and to the pooled vector.</param>
-/// <param name="Heads">Heads of the <c>mhsa</c> pooling.</param>
-public sealed record ClassifierConfig(
-    int VocabularySize,
-    int Classes,
-    int EmbeddingSize = 64,
-    int HiddenSize = 64,
-    string Pooling = "han",
-    double Dropout = 0.2,
-    int Heads = 4);
-
-/// <summary>What the classifier computes for a batch: logits (B, K) and the pooling's output.</summary>
-public sealed record ClassifierOutput(Tensor Logits, PoolingOutput Pooling);
-
 /// <summary>
 /// The classifier of the blog post, with its pooling made exchangeable:
 /// <code>
@@ -40,7 +20,7 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
     private readonly Embedding embedding;
     private readonly Dropout embeddingDropout;
     private readonly LSTM lstm;
-    private readonly AttentionPooling pooling;
+    private readonly SequencePooling pooling;
     private readonly Dropout poolDropout;
     private readonly Linear head;
 

@@ -36,13 +36,24 @@ public static class AttentionCharts
             .WithTitle(title);
     }
 
+    /// <summary>A predictor's L × L matrix (<see cref="Inference.Prediction.Matrix"/>) as a heatmap.</summary>
+    public static GenericChart Heatmap(float[,] matrix, IReadOnlyList<string> tokens, string title)
+    {
+        using var values = tensor(matrix);
+        return Heatmap(values, tokens, title);
+    }
+
     /// <summary>One weight per token as bars; several series side by side when given.</summary>
-    public static GenericChart WeightBars(IReadOnlyList<string> tokens, string title, params (string Name, Tensor Weights)[] series)
+    public static GenericChart WeightBars(IReadOnlyList<string> tokens, string title, params (string Name, Tensor Weights)[] series) =>
+        WeightBars(tokens, title, series.Select(s => (s.Name, (IReadOnlyList<double>)Values(s.Weights))).ToArray());
+
+    /// <summary>One weight per token as bars (for example a prediction's weights); several series side by side when given.</summary>
+    public static GenericChart WeightBars(IReadOnlyList<string> tokens, string title, params (string Name, IReadOnlyList<double> Weights)[] series)
     {
         var labels = TokenLabels(tokens);
         var bars = series.Select(s =>
         {
-            var values = Values(s.Weights);
+            var values = s.Weights.ToArray();
             if (values.Length != tokens.Count)
             {
                 throw new ArgumentException($"series '{s.Name}' has {values.Length} weights for {tokens.Count} tokens.", nameof(series));

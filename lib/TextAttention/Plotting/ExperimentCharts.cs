@@ -16,10 +16,10 @@ public static class ExperimentCharts
     /// line, with ± one standard deviation as error bars (bands for many poolings hide each other).
     /// </summary>
     public static GenericChart LearningCurves(IEnumerable<RunResult> runs, string dataset) =>
-        LearningCurves(Results.Points(runs), dataset);
+        LearningCurves(Results.Epochs(runs), dataset);
 
     /// <inheritdoc cref="LearningCurves(IEnumerable{RunResult}, string)"/>
-    public static GenericChart LearningCurves(IEnumerable<EpochPoint> points, string dataset)
+    public static GenericChart LearningCurves(IEnumerable<EpochRow> points, string dataset)
     {
         var list = points.ToList();
         return CurvesOf(list, dataset, PoolingColours(list), showLegend: true)
@@ -32,7 +32,7 @@ public static class ExperimentCharts
     /// The learning curves of every dataset side by side, one panel each, with one colour per
     /// pooling throughout and a single legend: the README's figure.
     /// </summary>
-    public static GenericChart LearningCurvesGrid(IEnumerable<EpochPoint> points)
+    public static GenericChart LearningCurvesGrid(IEnumerable<EpochRow> points)
     {
         var list = points.ToList();
         var datasets = list.Select(p => p.Dataset).Distinct().ToArray();
@@ -47,7 +47,7 @@ public static class ExperimentCharts
             .WithTitle("Validation accuracy by epoch (mean ± std over seeds)");
     }
 
-    private static GenericChart CurvesOf(List<EpochPoint> points, string dataset, IReadOnlyDictionary<string, Color> colours, bool showLegend)
+    private static GenericChart CurvesOf(List<EpochRow> points, string dataset, IReadOnlyDictionary<string, Color> colours, bool showLegend)
     {
         var byPooling = points.Where(p => p.Dataset == dataset).GroupBy(p => p.Pooling).ToList();
         if (byPooling.Count == 0)
@@ -70,7 +70,7 @@ public static class ExperimentCharts
     // Plotly's default colour cycle, fixed per pooling in order of first appearance, so panels agree.
     private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
-    private static Dictionary<string, Color> PoolingColours(IEnumerable<EpochPoint> points) =>
+    private static Dictionary<string, Color> PoolingColours(IEnumerable<EpochRow> points) =>
         points.Select(p => p.Pooling).Distinct().Select((p, i) => (p, i)).ToDictionary(x => x.p, x => Color.fromHex(Palette[x.i % Palette.Length]));
 
     /// <summary>Mean test accuracy per pooling as bars with ± one standard deviation, one colour per dataset.</summary>

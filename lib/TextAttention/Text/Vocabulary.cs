@@ -1,4 +1,3 @@
-using TextAttention.Data;
 using TextAttention.IO;
 
 namespace TextAttention.Text;

@@ -14,7 +14,7 @@ public sealed class MaskTests
     public static TheoryData<string> UnmaskedNames() =>
         [.. Poolings.Names.Where(n => n.EndsWith("-unmasked", StringComparison.Ordinal))];
 
-    private static AttentionPooling Create(string name)
+    private static SequencePooling Create(string name)
     {
         manual_seed(7);
         var pooling = Poolings.Create(name, 4, new PoolingOptions(Heads: 2));

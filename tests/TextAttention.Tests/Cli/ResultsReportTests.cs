@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using TextAttention.Cli;
 
 namespace TextAttention.Tests.Cli;
@@ -9,11 +10,11 @@ public sealed class ResultsReportTests
         var path = Path.Combine(folder ?? Directory.CreateTempSubdirectory("textattention-results-").FullName, "comparison-test.csv");
         File.WriteAllLines(path,
         [
-            "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1",
-            "agnews,dot-self-unmasked,1,3,0.80,0.79",
-            "agnews,dot-self-unmasked,2,3,0.82,0.81",
-            "agnews,han-unmasked,1,3,0.84,0.83",
-            "agnews,han-unmasked,2,3,0.86,0.85",
+            "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share",
+            "agnews,dot-self-unmasked,1,3,0.80,0.79,0.8,,0.97",
+            "agnews,dot-self-unmasked,2,3,0.82,0.81,0.8,,0.97",
+            "agnews,han-unmasked,1,3,0.84,0.83,0.8,,0.97",
+            "agnews,han-unmasked,2,3,0.86,0.85,0.8,,0.97",
         ]);
         return path;
     }
@@ -56,7 +57,7 @@ public sealed class ResultsReportTests
         var text = File.ReadAllText(readme);
         Assert.Contains("| agnews | `han-unmasked` | 85.00 ± 1.41 |", text);
         Assert.Contains("from [`notebooks/results/comparison-test.csv`](notebooks/results/comparison-test.csv)", text);
-        var browser = TextAttention.Plotting.StaticCharts.FindBrowser() is not null;
+        var browser = TextAttention.Notebooks.StaticCharts.FindBrowser() is not null;
         foreach (var figure in new[] { "notebooks/figures/accuracy-test.png", "notebooks/figures/learning-curves-test.png" })
         {
             Assert.Equal(browser, File.Exists(Path.Combine(root, figure)));
@@ -107,9 +108,10 @@ public sealed class ResultsReportTests
         var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-results-").FullName, "other.csv");
         File.WriteAllLines(path, ["a,b", "1,2"]);
 
-        var error = Assert.Throws<InvalidDataException>(() => ResultsReport.Read(path));
+        var error = Assert.Throws<DataFormatException>(() => ResultsReport.Read(path));
 
-        Assert.Contains("no column dataset, pooling, seed, test_accuracy, test_macro_f1", error.Message);
+        Assert.Equal($"{path}:1: no column dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share; " +
+                     "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share", error.Message);
     }
 
     [Fact]

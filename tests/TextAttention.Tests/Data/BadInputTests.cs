@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using System.Text;
 using TextAttention.Data;
 

@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using TextAttention.Data;
 
 namespace TextAttention.Tests.Data;
@@ -39,6 +40,23 @@ public sealed class CorpusTests
         Assert.Equal((32, 4, 4), (corpus.Train.Count, corpus.Validation.Count, corpus.Test.Count));
         Assert.All(Enumerable.Range(0, 4), c => Assert.Equal(8, corpus.Train.Count(e => e.Label == c)));
         Assert.Contains("only test.csv", Assert.Single(notes));
+    }
+
+    [Fact]
+    public void THUCNews_without_its_training_file_trains_on_dev_and_tests_on_its_own_test_split()
+    {
+        var folder = Files.Folder();
+        string Rows(int count, string prefix) => string.Concat(Enumerable.Range(0, count).Select(i => $"{prefix}标题{i}\t{i % 2}\n"));
+        Files.Write(Rows(40, "开发"), Path.Combine("thucnews", "dev.txt"), folder);
+        Files.Write(Rows(12, "测试"), Path.Combine("thucnews", "test.txt"), folder);
+
+        var corpus = Corpora.Load("thucnews", Offline(folder));
+
+        Assert.Equal((36, 4, 12), (corpus.Train.Count, corpus.Validation.Count, corpus.Test.Count));
+        Assert.All(corpus.Test, e => Assert.StartsWith("测试", e.Text));
+        Assert.All(corpus.Train.Concat(corpus.Validation), e => Assert.StartsWith("开发", e.Text));
+        Assert.Equal(2, corpus.Validation.Count(e => e.Label == 0));   // stratified
+        Assert.Contains("split 90/10 into train and validation", Assert.Single(corpus.Notes));
     }
 
     [Fact]
@@ -111,11 +129,14 @@ public sealed class CorpusTests
             return;
         }
 
-        var agnews = Corpora.Load("agnews", new CorpusOptions(AllowDownload: false));
-        var thucnews = Corpora.Load("thucnews", new CorpusOptions(AllowDownload: false));
+        var agnews = Corpora.Load("agnews", new CorpusOptions(Repository.DataFolder, AllowDownload: false));
+        var thucnews = Corpora.Load("thucnews", new CorpusOptions(Repository.DataFolder, AllowDownload: false));
 
-        Assert.Equal(7_600, agnews.Train.Count + agnews.Validation.Count + agnews.Test.Count);
-        Assert.Equal(10_000, thucnews.Train.Count + thucnews.Validation.Count + thucnews.Test.Count);
+        // AG News: only the 7,600-row test.csv, divided 80/10/10.
+        Assert.Equal((6_080, 760, 760), (agnews.Train.Count, agnews.Validation.Count, agnews.Test.Count));
+        // THUCNews: dev.txt divided 90/10 into train and validation; the official test.txt is the test split.
+        Assert.Equal((9_000, 1_000, 10_000), (thucnews.Train.Count, thucnews.Validation.Count, thucnews.Test.Count));
+        Assert.Contains(thucnews.Notes, n => n.Contains("test is its own test.txt (10000 examples)"));
         Assert.Equal(10, thucnews.ClassNames.Count);
         Assert.Equal("finance", thucnews.ClassNames[0]);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using TextAttention.Cli.Notebooks;
+using TextAttention.Cli.Reproduce;
 
 namespace TextAttention.Tests.Notebooks;
 

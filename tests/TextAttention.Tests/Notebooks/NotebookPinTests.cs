@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
-using TextAttention.Cli.Notebooks;
+using TextAttention.Cli.Reproduce;
 
 namespace TextAttention.Tests.Notebooks;
 

@@ -1,5 +1,5 @@
-using TextAttention.Cli.Notebooks;
-using TextAttention.Platform;
+using TextAttention.Cli.Reproduce;
+using TextAttention.Notebooks;
 
 namespace TextAttention.Tests.Notebooks;
 

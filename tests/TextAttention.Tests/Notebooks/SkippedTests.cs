@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using TextAttention.Cli.Notebooks;
+using TextAttention.Cli.Reproduce;
 
 namespace TextAttention.Tests.Notebooks;
 
@@ -50,6 +50,6 @@ public sealed class SkippedTests
 
         NotebookTimings.Save(path, runs, TimeSpan.FromSeconds(20));
 
-        Assert.Equal([("00-quickstart.ipynb", true, 5.0), ("01-a.ipynb", false, 7.3), ("total", false, 20.0)], NotebookTimings.Read(path));
+        Assert.Equal([new TimingRow("00-quickstart.ipynb", true, 5.0), new TimingRow("01-a.ipynb", false, 7.3), new TimingRow("total", false, 20.0)], NotebookTimings.Read(path));
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using TextAttention.Platform;
+using TextAttention.NativeFix;
 
 namespace TextAttention.Tests.Platform;
 

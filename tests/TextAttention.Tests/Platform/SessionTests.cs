@@ -1,4 +1,5 @@
-using TextAttention.Platform;
+using TextAttention.IO;
+using TextAttention.Notebooks;
 using TorchSharp;
 
 namespace TextAttention.Tests.Platform;
@@ -9,9 +10,9 @@ public sealed class SessionTests
         name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 
     [Fact]
-    public void Without_settings_the_session_is_full_profile_two_threads_and_the_repository_data_folder()
+    public void Without_settings_the_session_is_full_profile_two_threads_and_the_default_data_folder()
     {
-        var session = Session.FromEnvironment(Environment());
+        var session = Session.FromEnvironment(Environment(), Repository.Path("data"));
 
         Assert.Equal(Profile.Full, session.Profile);
         Assert.Equal(2, session.Threads);
@@ -24,7 +25,7 @@ public sealed class SessionTests
     {
         var data = Path.GetTempPath();
         var session = Session.FromEnvironment(Environment(
-            (Session.ProfileVariable, " CI "), (Session.ThreadsVariable, "1"), (Session.DataVariable, data)), seed: 7);
+            (Session.ProfileVariable, " CI "), (Session.ThreadsVariable, "1"), (Session.DataVariable, data)), "/unused", seed: 7);
 
         Assert.Equal(new Session(Profile.Ci, 7, 1, Path.GetFullPath(data)), session);
         Assert.Equal(10, session.Choose(ci: 10, full: 1000));
@@ -36,7 +37,7 @@ public sealed class SessionTests
     [InlineData(Session.ThreadsVariable, "two", "from 1 to 256")]
     public void A_bad_setting_is_named_with_its_value(string variable, string value, string advice)
     {
-        var error = Assert.Throws<ArgumentException>(() => Session.FromEnvironment(Environment((variable, value))));
+        var error = Assert.Throws<ArgumentException>(() => Session.FromEnvironment(Environment((variable, value)), "/unused"));
 
         Assert.Contains($"{variable}='{value}'", error.Message);
         Assert.Contains(advice, error.Message);
@@ -45,9 +46,9 @@ public sealed class SessionTests
     [Fact]
     public void Start_fixes_the_seed_so_random_draws_repeat()
     {
-        Session.Start(seed: 11);
+        Session.Start(Repository.Path("data"), seed: 11);
         using var first = torch.rand(5);
-        Session.Start(seed: 11);
+        Session.Start(Repository.Path("data"), seed: 11);
         using var second = torch.rand(5);
 
         Assert.Equal(first.data<float>().ToArray(), second.data<float>().ToArray());
@@ -59,7 +60,7 @@ public sealed class SessionTests
     {
         var session = new Session(Profile.Ci, 1, 2, "/home/reader/corpora");
         var missing = new TextAttention.Data.CorpusUnavailableException("AG News is not in /home/reader/corpora/agnews ...", "agnews", "agnews", "Downloading is switched off");
-        var malformed = new TextAttention.Data.DataFormatException("/home/reader/corpora/agnews/test.csv", 7, "a row has 2 fields, not 3\nmore detail");
+        var malformed = new DataFormatException("/home/reader/corpora/agnews/test.csv", 7, "a row has 2 fields, not 3\nmore detail");
 
         var first = session.Skipped("agnews in the comparison", missing);
         var second = session.Skipped("agnews", malformed);

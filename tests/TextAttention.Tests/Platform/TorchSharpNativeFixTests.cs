@@ -1,4 +1,4 @@
-using TextAttention.Platform;
+using TextAttention.NativeFix;
 using TorchSharp;
 
 namespace TextAttention.Tests.Platform;

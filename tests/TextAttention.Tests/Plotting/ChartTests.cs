@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TextAttention.Notebooks;
 using TextAttention.Plotting;
 using static TorchSharp.torch;
 

@@ -23,13 +23,12 @@ public sealed class BatchingTests
     }
 
     [Fact]
-    public void Every_batch_carries_matching_ids_lengths_mask_and_labels()
+    public void Every_batch_carries_matching_ids_lengths_and_labels()
     {
         var examples = Examples();
         foreach (var batch in new Batcher(examples, new BatchOptions(BatchSize: 3)).Batches(shuffle: true, seed: 4))
         {
             var lengths = batch.Lengths.data<long>().ToArray();
-            var mask = batch.Mask.data<bool>().ToArray();
             var ids = batch.Ids.data<long>().ToArray();
             var T = (int)batch.Ids.shape[1];
             for (var b = 0; b < batch.Indices.Length; b++)
@@ -39,7 +38,6 @@ public sealed class BatchingTests
                 Assert.Equal(example.Label, batch.Labels.data<long>()[b]);
                 for (var t = 0; t < T; t++)
                 {
-                    Assert.Equal(t < lengths[b], mask[b * T + t]);
                     Assert.Equal(t < lengths[b] ? example.Ids[t] : 0L, ids[b * T + t]);
                 }
             }

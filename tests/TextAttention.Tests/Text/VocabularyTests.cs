@@ -1,3 +1,4 @@
+using TextAttention.IO;
 using TextAttention.Data;
 using TextAttention.Text;
 

@@ -37,7 +37,7 @@ public sealed class TrainingTests
 
         Assert.Equal(first.History.Epochs.Select(e => e.TrainLoss), second.History.Epochs.Select(e => e.TrainLoss));
         Assert.Equal(first.History.Epochs.Select(e => e.ValidationAccuracy), second.History.Epochs.Select(e => e.ValidationAccuracy));
-        Assert.Equal(first.History.Test.Accuracy, second.History.Test.Accuracy);
+        Assert.Equal(first.Test.Accuracy, second.Test.Accuracy);
         Assert.NotEqual(first.History.Epochs.Select(e => e.TrainLoss), other.History.Epochs.Select(e => e.TrainLoss));
     }
 

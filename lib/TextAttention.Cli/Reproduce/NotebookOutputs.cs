@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace TextAttention.Cli.Notebooks;
+namespace TextAttention.Cli.Reproduce;
 
 /// <summary>
 /// Puts the outputs of an executed notebook back into its source notebook so that the committed

@@ -8,7 +8,7 @@
 // weak (VER_FLG_WEAK in vna_flags), in which case glibc only notes it. That flag is the one byte
 // this file changes.
 //
-// The same source is compiled twice: into the TextAttention library (tests and notebooks call it)
+// The same source is compiled twice: into the small TextAttention.NativeFix assembly (the notebook session, the CLI and the tests call it)
 // and, by MSBuild's RoslynCodeTaskFactory, into the build task that Directory.Build.props runs
 // after every build. It therefore sticks to APIs and syntax that both compilers accept.
 
@@ -20,7 +20,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace TextAttention.Platform
+namespace TextAttention.NativeFix
 {
     /// <summary>A file that is not an ELF image this code understands. Nothing was written.</summary>
     public sealed class ElfFormatException : Exception

@@ -2,7 +2,7 @@ using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.ImageExport;
 
-namespace TextAttention.Plotting;
+namespace TextAttention.Notebooks;
 
 /// <summary>
 /// PNG copies of Plotly charts, for readers who see a notebook on GitHub, which strips the

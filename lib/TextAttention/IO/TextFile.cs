@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TextAttention.Data;
+namespace TextAttention.IO;
 
 /// <summary>
 /// Strict reading of UTF-8 text files. Accepts a byte-order mark and CRLF or LF line ends; refuses,

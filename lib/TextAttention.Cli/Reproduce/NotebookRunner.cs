@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using TextAttention.IO;
-using TextAttention.Platform;
+using TextAttention.Notebooks;
 
-namespace TextAttention.Cli.Notebooks;
+namespace TextAttention.Cli.Reproduce;
 
 /// <summary>An error output of one cell of an executed notebook.</summary>
 /// <param name="Cell">The cell's 1-based position among all cells of the notebook.</param>
@@ -73,13 +73,13 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
             .ToList();
 
     /// <summary>
-    /// Installs the pinned tools and builds what the notebooks <c>#r</c> (the library in Release),
+    /// Installs the pinned tools and builds what the notebooks <c>#r</c> (the library and its notebook support, in Release),
     /// so that a fresh clone can run them. Throws with the command's output when a step fails.
     /// </summary>
     public void Prepare(TextWriter log)
     {
         RunStep(log, "dotnet", ["tool", "restore"]);
-        RunStep(log, "dotnet", ["build", Path.Combine("lib", "TextAttention", "TextAttention.csproj"), "-c", "Release", "--nologo", "-v", "quiet"]);
+        RunStep(log, "dotnet", ["build", Path.Combine("lib", "TextAttention.Notebooks", "TextAttention.Notebooks.csproj"), "-c", "Release", "--nologo", "-v", "quiet"]);
     }
 
     /// <summary>Executes <paramref name="notebook"/> and writes the executed copy and the kernel's log into <paramref name="outputDirectory"/>.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
 
-namespace TextAttention.Plotting;
+namespace TextAttention.Notebooks;
 
 /// <summary>
 /// Data frames as aligned plain-text tables, for notebook outputs that read well on GitHub and

@@ -1,7 +1,7 @@
 using Microsoft.Data.Analysis;
-using TextAttention.Plotting;
+using TextAttention.Notebooks;
 
-namespace TextAttention.Tests.Plotting;
+namespace TextAttention.Tests.Notebooks;
 
 public sealed class TextTablesTests
 {

@@ -9,9 +9,9 @@ namespace TextAttention.Attention;
 /// means every position is real. Variants that are not <see cref="IsMasked"/> (the seed post's
 /// forms) check the mask's shape but otherwise ignore it, as the seed's code does.
 /// </summary>
-public abstract class AttentionPooling : nn.Module<Tensor, Tensor?, PoolingOutput>
+public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput>
 {
-    protected AttentionPooling(string name, long dimension, bool masked)
+    protected SequencePooling(string name, long dimension, bool masked)
         : base(name)
     {
         if (dimension < 1)

@@ -1,37 +1,6 @@
-using TextAttention.Attention;
 using static TorchSharp.torch;
 
 namespace TextAttention.Text;
-
-/// <summary>An example turned into token ids, truncated to the maximum length.</summary>
-/// <param name="Index">Its position in the split, so predictions can be traced back.</param>
-public sealed record EncodedExample(long[] Ids, long Label, int Index);
-
-/// <summary>
-/// One padded batch, each tensor with its shape: token ids (B, T) with <c>&lt;pad&gt;</c> = 0,
-/// true lengths (B), the mask of real tokens (B, T), labels (B), and the examples' indices.
-/// T is the longest sequence in this batch, not in the corpus.
-/// </summary>
-public sealed record Batch(Tensor Ids, Tensor Lengths, Tensor Mask, Tensor Labels, int[] Indices) : IDisposable
-{
-    public void Dispose()
-    {
-        Ids.Dispose();
-        Lengths.Dispose();
-        Mask.Dispose();
-        Labels.Dispose();
-    }
-}
-
-/// <summary>How <see cref="Batcher"/> groups examples.</summary>
-/// <param name="BatchSize">Examples per batch (the last one may be smaller).</param>
-/// <param name="Bucketing">
-/// Sort by length within shuffled pools of <paramref name="PoolBatches"/> batches, so each batch holds
-/// similar lengths and little padding; false pads every batch to <paramref name="MaxLength"/>, as a
-/// naive loader does (kept for the benchmark that measures the difference).
-/// </param>
-/// <param name="MaxLength">Longer sequences are truncated to this many tokens.</param>
-public sealed record BatchOptions(int BatchSize = 64, bool Bucketing = true, int PoolBatches = 50, int MaxLength = 64);
 
 /// <summary>
 /// Encodes and batches a split deterministically: the same seed gives the same batches in the same
@@ -135,11 +104,9 @@ public sealed class Batcher
 
         _realTokens += lengths.Sum();
         _positions += group.Length * T;
-        var lengthTensor = tensor(lengths);                                        // (B)
         return new Batch(
             tensor(ids).reshape(group.Length, T),                                  // (B, T)
-            lengthTensor,
-            Masking.FromLengths(lengthTensor, T),                                  // (B, T)
+            tensor(lengths),                                                       // (B)
             tensor(group.Select(i => _examples[i].Label).ToArray()),               // (B)
             group.Select(i => _examples[i].Index).ToArray());
     }

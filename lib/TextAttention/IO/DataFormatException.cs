@@ -1,4 +1,4 @@
-namespace TextAttention.Data;
+namespace TextAttention.IO;
 
 /// <summary>
 /// Bad input in a data file: says which file, which line (1-based; 0 when the problem is the whole

@@ -1,7 +1,8 @@
 using TextAttention.Data;
+using TextAttention.NativeFix;
 using TorchSharp;
 
-namespace TextAttention.Platform;
+namespace TextAttention.Notebooks;
 
 /// <summary>How much work a notebook does: <see cref="Ci"/> for the quick headless check, <see cref="Full"/> for published results.</summary>
 public enum Profile
@@ -20,7 +21,7 @@ public enum Profile
 /// <param name="Profile">From <c>TEXTATTENTION_PROFILE</c> (<c>ci</c> or <c>full</c>; <c>full</c> when unset).</param>
 /// <param name="Seed">The seed given to <c>torch.manual_seed</c>; experiments derive their own seeds from their configuration.</param>
 /// <param name="Threads">From <c>TEXTATTENTION_THREADS</c> (2 when unset); passed to <c>torch.set_num_threads</c>.</param>
-/// <param name="DataDirectory">From <c>TEXTATTENTION_DATA</c>; the repository's <c>data/</c> folder when unset.</param>
+/// <param name="DataDirectory">From <c>TEXTATTENTION_DATA</c>; the default the caller gives (the repository's <c>data/</c> for notebooks) when unset.</param>
 public sealed record Session(Profile Profile, int Seed, int Threads, string DataDirectory)
 {
     public const string ProfileVariable = "TEXTATTENTION_PROFILE";
@@ -34,9 +35,10 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// libstdc++ (<see cref="TorchSharpNativeFix"/>), then fixes threads and seed.
     /// </summary>
     /// <exception cref="ArgumentException">An environment variable holds a value that is not allowed.</exception>
-    public static Session Start(int seed = DefaultSeed)
+    /// <param name="defaultDataDirectory">The data folder when <c>TEXTATTENTION_DATA</c> is unset; notebooks pass <c>../data</c>.</param>
+    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed)
     {
-        var session = FromEnvironment(Environment.GetEnvironmentVariable, seed);
+        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed);
         TorchSharpNativeFix.Apply(TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory));
         torch.set_num_threads(session.Threads);
         torch.manual_seed(session.Seed);
@@ -44,7 +46,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     }
 
     /// <summary>Parses the settings without touching TorchSharp, so that bad values fail before any work.</summary>
-    public static Session FromEnvironment(Func<string, string?> variable, int seed = DefaultSeed)
+    public static Session FromEnvironment(Func<string, string?> variable, string defaultDataDirectory, int seed = DefaultSeed)
     {
         var profileText = variable(ProfileVariable);
         var profile = string.IsNullOrWhiteSpace(profileText)
@@ -64,9 +66,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         }
 
         var data = variable(DataVariable);
-        var dataDirectory = string.IsNullOrWhiteSpace(data)
-            ? Path.Combine(RepositoryRoot(), "data")
-            : Path.GetFullPath(data);
+        var dataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? defaultDataDirectory : data);
         return new Session(profile, seed, threads, dataDirectory);
     }
 
@@ -94,23 +94,6 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// <summary>Picks the CI or full value of a setting.</summary>
     public T Choose<T>(T ci, T full) => Profile == Profile.Ci ? ci : full;
 
-    /// <summary>
-    /// The folder holding <c>Notebooks.sln</c>, found upwards from the working directory (a
-    /// notebook's folder) or from this assembly; the working directory when neither has one.
-    /// </summary>
-    public static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Session).Assembly.Location) ?? "" })
-        {
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return Environment.CurrentDirectory;
-    }
+    /// <summary>How a notebook loads a corpus: from this session's data folder, downloading it when allowed.</summary>
+    public CorpusOptions CorpusOptions(bool allowDownload = true) => new(DataDirectory, allowDownload);
 }
