@@ -9,7 +9,7 @@ namespace TextAttention.Models;
 /// The classifier of the blog post, with its pooling made exchangeable:
 /// <code>
 ///   e = dropout(Embedding(ids))                       (B, T, E), &lt;pad&gt; embeds to 0
-///   x = BiLSTM(pack(e, lengths))                      (B, T, 2H), packed: no direction reads padding
+///   x = BiLSTM(e, lengths)                            (B, T, 2H): no direction reads padding (BiLstmEncoder)
 ///   c = pooling(x, mask)                              (B, 2H)
 ///   logits = Linear(dropout(c))                       (B, K)
 /// </code>
@@ -19,7 +19,7 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
 {
     private readonly Embedding embedding;
     private readonly Dropout embeddingDropout;
-    private readonly LSTM lstm;
+    private readonly BiLstmEncoder encoder;
     private readonly SequencePooling pooling;
     private readonly Dropout poolDropout;
     private readonly Linear head;
@@ -31,7 +31,7 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
         Config = config;
         embedding = nn.Embedding(config.VocabularySize, config.EmbeddingSize, padding_idx: Vocabulary.PadId);
         embeddingDropout = nn.Dropout(config.Dropout);
-        lstm = nn.LSTM(config.EmbeddingSize, config.HiddenSize, bidirectional: true, batchFirst: true);
+        encoder = new BiLstmEncoder(config.EmbeddingSize, config.HiddenSize);
         pooling = Poolings.Create(config.Pooling, 2L * config.HiddenSize, new PoolingOptions(Heads: config.Heads));
         poolDropout = nn.Dropout(config.Dropout);
         head = nn.Linear(2L * config.HiddenSize, config.Classes);
@@ -40,15 +40,16 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
 
     public ClassifierConfig Config { get; }
 
+    /// <summary>The BiLSTM; its <see cref="BiLstmEncoder.Packed"/> switch selects the slow reference path.</summary>
+    public BiLstmEncoder Encoder => encoder;
+
     /// <param name="ids">Token ids (B, T), padded with 0.</param>
     /// <param name="lengths">True lengths (B), int64 on the CPU, each at least 1.</param>
     public override ClassifierOutput forward(Tensor ids, Tensor lengths)
     {
         var T = ids.shape[1];
         var embedded = embeddingDropout.forward(embedding.forward(ids));                                  // (B, T, E)
-        var packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first: true, enforce_sorted: false);
-        var (encoded, _, _) = lstm.call(packed, null);
-        var (x, _) = nn.utils.rnn.pad_packed_sequence(encoded, batch_first: true, total_length: T);      // (B, T, 2H)
+        var x = encoder.forward(embedded, lengths);                                                       // (B, T, 2H)
         var mask = Masking.FromLengths(lengths, T);                                                       // (B, T)
         var pooled = pooling.forward(x, mask);                                                            // (B, 2H)
         var logits = head.forward(poolDropout.forward(pooled.Context));                                   // (B, K)
