@@ -39,9 +39,10 @@ public static class Commands
             HelpName = "dir",
         };
         var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
+        var definition = TrainCommand.DataDefinition();
         var command = new Command("corpus", "Load a corpus and print its splits, classes, lengths, vocabulary size and OOV rate.")
         {
-            dataset, dataDir, offline,
+            dataset, dataDir, definition, offline,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +50,8 @@ public static class Commands
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var options = new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), AllowDownload: !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m));
+                var options = new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), AllowDownload: !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m),
+                    Definition: parse.GetValue(definition));
                 var corpus = Corpora.Load(parse.GetValue(dataset)!, options);
                 var statistics = CorpusStatistics.Compute(corpus);
                 output.WriteLine(statistics);

@@ -72,10 +72,11 @@ internal static class TrainCommand
         var output = new Option<FileInfo?>("--out") { Description = "Write one row per run to this CSV, and the learning curves to <name>.history.csv beside it.", HelpName = "file" };
         var save = new Option<DirectoryInfo?>("--save") { Description = "Save each trained model as a checkpoint in DIR/<dataset>-<pooling>-seed<N>/, for `predict`.", HelpName = "dir" };
         var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
+        var definition = DataDefinition();
 
         var command = new Command("train", "Train BiLSTM classifiers for each pooling and seed, then print mean ± std per pooling and the paired verdict on attention_1 vs attention_2.")
         {
-            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, testFile, output, save, threads, offline,
+            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, definition, testFile, output, save, threads, offline,
         };
         command.SetAction(parse =>
         {
@@ -83,7 +84,8 @@ internal static class TrainCommand
             try
             {
                 torch.set_num_threads(parse.GetValue(threads));
-                var corpus = Corpora.Load(parse.GetValue(dataset)!, new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m)));
+                var corpus = Corpora.Load(parse.GetValue(dataset)!, new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), !parse.GetValue(offline),
+                    Warn: m => error.WriteLine("note: " + m), Definition: parse.GetValue(definition)));
                 var request = new Request(
                     corpus,
                     Split(parse.GetValue(pooling)!),
@@ -176,6 +178,15 @@ internal static class TrainCommand
         lines.ForEach(console.WriteLine);
         return runs;
     }
+
+    /// <summary><c>--data</c>: which files make up a real corpus (<see cref="CorpusDefinition"/>).</summary>
+    public static Option<CorpusDefinition> DataDefinition() => new("--data")
+    {
+        Description = "published: the files behind the published numbers, checked against their SHA-256 (AG News test.csv; THUCNews dev.txt and test.txt); " +
+                      "official: the official splits with the large training files; available: whatever the data folder holds.",
+        DefaultValueFactory = _ => CorpusDefinition.Published,
+        HelpName = "published|official|available",
+    };
 
     private static Option<int> Positive(string name, string description, int defaultValue)
     {

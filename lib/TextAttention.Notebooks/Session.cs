@@ -10,8 +10,11 @@ public enum Profile
     /// <summary>Small data and few epochs, so every notebook runs in CI within minutes.</summary>
     Ci,
 
-    /// <summary>The settings behind the numbers committed in the notebooks and README.</summary>
+    /// <summary>The settings behind the numbers committed in the notebooks and README, on the published data (hash-checked).</summary>
     Full,
+
+    /// <summary>The full settings on the corpora's official splits, large training files included: hours on two cores.</summary>
+    Official,
 }
 
 /// <summary>
@@ -55,7 +58,8 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
             {
                 "ci" => Profile.Ci,
                 "full" => Profile.Full,
-                _ => throw new ArgumentException($"{ProfileVariable}='{profileText}' is not a profile; use 'ci' or 'full'."),
+                "official" => Profile.Official,
+                _ => throw new ArgumentException($"{ProfileVariable}='{profileText}' is not a profile; use 'ci', 'full' or 'official'."),
             };
 
         var threadsText = variable(ThreadsVariable);
@@ -91,9 +95,13 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         return line;
     }
 
-    /// <summary>Picks the CI or full value of a setting.</summary>
+    /// <summary>Picks the CI or full value of a setting (the official profile uses the full one).</summary>
     public T Choose<T>(T ci, T full) => Profile == Profile.Ci ? ci : full;
 
-    /// <summary>How a notebook loads a corpus: from this session's data folder, downloading it when allowed.</summary>
-    public CorpusOptions CorpusOptions(bool allowDownload = true) => new(DataDirectory, allowDownload);
+    /// <summary>
+    /// How a notebook loads a corpus: from this session's data folder, downloading it when allowed; the published
+    /// files (checked against their hashes) in the ci and full profiles, the official splits in the official one.
+    /// </summary>
+    public CorpusOptions CorpusOptions(bool allowDownload = true) =>
+        new(DataDirectory, allowDownload, Definition: Profile == Profile.Official ? CorpusDefinition.Official : CorpusDefinition.Published);
 }

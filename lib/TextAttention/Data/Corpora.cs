@@ -15,13 +15,15 @@ namespace TextAttention.Data;
 /// <param name="Warn">Receives notices such as skipped records; ignored when null.</param>
 /// <param name="Synthetic">Options of the synthetic corpus.</param>
 /// <param name="Layout">How a user file is laid out; by default a header with columns "text" and "label".</param>
+/// <param name="Definition">Which files make up a real corpus: what the folder has, the published files (hash-checked), or the official splits.</param>
 public sealed record CorpusOptions(
     string? DataDirectory = null,
     bool AllowDownload = true,
     int Seed = 2016,
     Action<string>? Warn = null,
     SyntheticOptions? Synthetic = null,
-    LabelledFileLayout? Layout = null);
+    LabelledFileLayout? Layout = null,
+    CorpusDefinition Definition = CorpusDefinition.Available);
 
 /// <summary>
 /// The catalogue: <c>synthetic</c> (generated, works offline), <c>agnews</c> (AG News),
@@ -41,19 +43,44 @@ public static class Corpora
 
     public static IReadOnlyList<string> Names { get; } = [Synthetic, AgNews, ThucNews];
 
-    /// <summary>AG News (Zhang, Zhao and LeCun, 2015) as distributed with the character-CNN experiments.</summary>
+    /// <summary>
+    /// AG News (Zhang, Zhao and LeCun, 2015) as distributed with the character-CNN experiments, pinned at a commit.
+    /// test.csv and classes.txt were checked byte for byte; train.csv's hash is the one that public projects pinning
+    /// this address report, not checked here. The second address is a fork at a fixed commit: the hashes decide
+    /// whether what it serves is accepted.
+    /// </summary>
     public static CorpusSource AgNewsSource { get; } = new(
-        AgNews, "AG News", new Uri("https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/"),
-        Train: ["train.csv"], Validation: [], Test: ["test.csv"], ClassFile: "classes.txt", FirstCode: 1,
-        ExpectedRows: new Dictionary<string, int> { ["train.csv"] = 120_000, ["test.csv"] = 7_600 },
+        AgNews, "AG News",
+        [
+            new Uri("https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/555590db4219b1243abb1918effd6a7425a2d75f/data/ag_news_csv/"),
+            new Uri("https://raw.githubusercontent.com/Shane-Neeley/CharCnn_Keras/d9ce812c5053eddc7b7547c558863bbf9d787120/data/ag_news_csv/"),
+        ],
+        Train: ["train.csv"], Validation: [], Test: ["test.csv"], Published: ["test.csv"], ClassFile: "classes.txt", FirstCode: 1,
+        Files: Pinned(
+            new SourceFile("train.csv", "76a0a2d2f92b286371fe4d4044640910a04a803fdd2538e0f3f29a5c6f6b672e", 120_000),
+            new SourceFile("test.csv", "521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699", 7_600),
+            new SourceFile("classes.txt", "612dbfa932f07a6ed837295a7d5746ce7412e7bb4bc32ba919fdb3cda3a1b9b5")),
         DefaultClasses: ["World", "Sports", "Business", "Sci/Tech"],
         LabelledFileLayout.AgNews, Tokenizers.EnglishWords, CleanAgNews);
 
-    /// <summary>The THUCNews headline subset of Chinese-Text-Classification-Pytorch: 10 classes, 180k/10k/10k.</summary>
+    /// <summary>
+    /// The THUCNews headline subset of Chinese-Text-Classification-Pytorch: 10 classes, 180k/10k/10k, pinned at a
+    /// commit, with its byte-identical copy in the author's BERT repository as the second address. dev.txt,
+    /// test.txt and class.txt were checked byte for byte; train.txt's hash is not known here, so only its shape
+    /// (180,000 records) is checked.
+    /// </summary>
     public static CorpusSource ThucNewsSource { get; } = new(
-        ThucNews, "THUCNews headlines", new Uri("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/"),
-        Train: ["train.txt"], Validation: ["dev.txt"], Test: ["test.txt"], ClassFile: "class.txt", FirstCode: 0,
-        ExpectedRows: new Dictionary<string, int> { ["train.txt"] = 180_000, ["dev.txt"] = 10_000, ["test.txt"] = 10_000 },
+        ThucNews, "THUCNews headlines",
+        [
+            new Uri("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/6cb26819af7b646275aff8a4693676f2849e67f6/THUCNews/data/"),
+            new Uri("https://raw.githubusercontent.com/649453932/Bert-Chinese-Text-Classification-Pytorch/050a7b0dc75d8a2d7fd526002c4642d5329a0c27/THUCNews/data/"),
+        ],
+        Train: ["train.txt"], Validation: ["dev.txt"], Test: ["test.txt"], Published: ["dev.txt", "test.txt"], ClassFile: "class.txt", FirstCode: 0,
+        Files: Pinned(
+            new SourceFile("train.txt", null, 180_000),
+            new SourceFile("dev.txt", "6ed73aa2c57ee1560c8f76570d48735c4b1c29ae4983fe3523d56e115813e175", 10_000),
+            new SourceFile("test.txt", "ebecc8c896635ad69730083ca7b81d37c42c9a5779bc05c9d2479d894e34f026", 10_000),
+            new SourceFile("class.txt", "005e8813ad639c219e5902dc84889202b4a717b4238497d26c3fbd5e43927a86")),
         DefaultClasses: ["finance", "realty", "stocks", "education", "science", "society", "politics", "sports", "game", "entertainment"],
         LabelledFileLayout.ThucNews, Tokenizers.ChineseCharacters, null);
 
@@ -117,6 +144,7 @@ public static class Corpora
             Validation = Take(corpus.Validation, maxEvaluation),
             Test = Take(corpus.Test, maxEvaluation),
             Notes = [.. corpus.Notes, $"subset: at most {maxTrain} training and {maxEvaluation} validation and test examples, stratified, seed {seed}"],
+            Fingerprint = Corpus.FingerprintOf($"{corpus.Fingerprint}|subset {maxTrain}/{maxEvaluation}, seed {seed}"),
         };
     }
 
@@ -132,19 +160,40 @@ public static class Corpora
         var (train, validation, test) = Splits.Stratified(examples, 0.8, 0.1, options.Seed);
         var chinese = examples.Take(200).Sum(e => e.Text.Count(IsCjk)) > examples.Take(200).Sum(e => e.Text.Length) / 3;
         return new Corpus(Path.GetFileNameWithoutExtension(full), labels.Names, chinese ? Tokenizers.ChineseCharacters : Tokenizers.EnglishWords,
-            train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples split 80/10/10, stratified, seed {options.Seed}"]);
+            train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples split 80/10/10, stratified, seed {options.Seed}"])
+        {
+            Fingerprint = Corpus.FingerprintOf($"{Path.GetFileName(full)}:{Sha256Of(full)}|seed {options.Seed}"),
+        };
     }
 
     private static Corpus LoadReal(CorpusSource source, CorpusOptions options)
     {
         var folder = Path.Combine(DataDirectory(options, source.Folder), source.Folder);
-        var all = source.Train.Concat(source.Validation).Concat(source.Test).ToArray();
-        var present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
+        var all = source.DataFiles;
         var warn = options.Warn ?? (_ => { });
-        if (present.Length == 0)
+        string[] present;
+        if (options.Definition == CorpusDefinition.Available)
         {
-            Download(source, folder, options);
-            present = all;
+            present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
+            if (present.Length == 0)
+            {
+                Download(source, folder, [.. all, source.ClassFile], options);
+                present = all;
+            }
+        }
+        else
+        {
+            present = options.Definition == CorpusDefinition.Published ? source.Published : all;
+            var missing = present.Append(source.ClassFile).Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+            if (missing.Length > 0)
+            {
+                Download(source, folder, missing, options);
+            }
+
+            foreach (var file in present.Append(source.ClassFile))
+            {
+                Verify(source, Path.Combine(folder, file));
+            }
         }
 
         var classFile = Path.Combine(folder, source.ClassFile);
@@ -154,6 +203,7 @@ public static class Corpora
 
         var notes = new List<string>();
         List<Example> train, validation, test;
+        var fingerprint = Fingerprint(source, folder, present, options);
         var hasTrain = source.Train.All(present.Contains);
         var hasValidation = source.Validation.Length > 0 && source.Validation.All(present.Contains);
         var hasTest = source.Test.All(present.Contains);
@@ -191,43 +241,104 @@ public static class Corpora
             warn(note);
         }
 
-        return new Corpus(source.Folder, labels.Names, source.TokenizerName, train, validation, test, notes);
+        return new Corpus(source.Folder, labels.Names, source.TokenizerName, train, validation, test, notes) { Fingerprint = fingerprint };
     }
 
-    private static void Download(CorpusSource source, string folder, CorpusOptions options)
+    private static void Download(CorpusSource source, string folder, IReadOnlyList<string> files, CorpusOptions options)
     {
-        var files = source.Train.Concat(source.Validation).Concat(source.Test).Append(source.ClassFile).ToArray();
-        string Missing(string why) =>
-            $"{source.Title} is not in {folder}: it needs {string.Join(", ", files)} (any one of the data files is enough for a smaller split). " +
-            $"{why} Download them from {source.BaseUrl} into that folder by hand, or point TEXTATTENTION_DATA at a folder that has {source.Folder}/.";
-        CorpusUnavailableException Unavailable(string why, Exception? inner = null) =>
-            new(Missing(why), source.Folder, source.Folder, why.TrimEnd('.'), inner);
         if (!options.AllowDownload)
         {
-            throw Unavailable("Downloading is switched off.");
+            throw Unavailable(source, folder, files, "Downloading is switched off.");
         }
 
-        var downloader = Downloader.Default();
+        Fetch(source, folder, files, Downloader.Default(), options.Warn);
+    }
+
+    /// <summary>
+    /// Downloads <paramref name="files"/> of <paramref name="source"/> into <paramref name="folder"/>, trying each
+    /// mirror in turn until one serves the file with the pinned SHA-256 (or, where no hash is known, the pinned
+    /// number of records). A file that fails its check is deleted, never kept.
+    /// </summary>
+    /// <exception cref="CorpusUnavailableException">No mirror served a file that passed; the message says what each one did.</exception>
+    public static void Fetch(CorpusSource source, string folder, IEnumerable<string> files, Downloader downloader, Action<string>? warn = null)
+    {
         foreach (var file in files)
         {
             var target = Path.Combine(folder, file);
-            var expectation = source.ExpectedRows.TryGetValue(file, out var rows)
-                ? new DownloadExpectation(MinBytes: rows * 10L, Check: path => CheckRows(path, source, rows))
-                : new DownloadExpectation();
-            try
+            var pinned = source.Files[file];
+            var expectation = new DownloadExpectation(
+                Sha256: pinned.Sha256,
+                MinBytes: (pinned.Rows ?? 0) * 10L + 1,
+                Check: pinned.Rows is { } rows ? path => CheckRows(path, source, rows) : null);
+            var failures = new List<string>();
+            foreach (var mirror in source.Mirrors)
             {
-                downloader.FetchAsync(new Uri(source.BaseUrl, file), target, expectation).GetAwaiter().GetResult();
-                options.Warn?.Invoke($"downloaded {new Uri(source.BaseUrl, file)} to {target}");
+                try
+                {
+                    downloader.FetchAsync(new Uri(mirror, file), target, expectation).GetAwaiter().GetResult();
+                    warn?.Invoke($"downloaded {new Uri(mirror, file)} to {target}");
+                    break;
+                }
+                catch (IOException e)
+                {
+                    // The downloader names the target path; the short reason keeps only what went wrong.
+                    var cut = e.Message.IndexOf(target + ": ", StringComparison.Ordinal);
+                    var owner = mirror.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                    failures.Add($"{mirror.Host}/{owner}: " + (cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..]).TrimEnd('.'));
+                }
             }
-            catch (IOException e)
+
+            if (failures.Count == source.Mirrors.Count)
             {
-                // The downloader names the target path; the short reason keeps only what went wrong.
-                var cut = e.Message.IndexOf(target + ": ", StringComparison.Ordinal);
-                var detail = cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..];
-                throw Unavailable($"Downloading {file} from {source.BaseUrl.Host} failed: {detail.TrimEnd('.')}.", e);
+                throw Unavailable(source, folder, [file], $"Downloading {file} failed from every source: {string.Join("; ", failures)}.");
             }
         }
     }
+
+    private static CorpusUnavailableException Unavailable(CorpusSource source, string folder, IReadOnlyList<string> files, string why) =>
+        new($"{source.Title} is not in {folder}: it needs {string.Join(", ", files)}. {why} Download them from {source.Mirrors[0]} " +
+            $"into that folder by hand, or point TEXTATTENTION_DATA at a folder that has {source.Folder}/.",
+            source.Folder, source.Folder, why.TrimEnd('.'));
+
+    /// <summary>Checks a file of a published corpus against its pinned SHA-256 (or, without one, its number of records).</summary>
+    /// <exception cref="DataFormatException">The bytes differ; the message gives both hashes.</exception>
+    private static void Verify(CorpusSource source, string path)
+    {
+        var pinned = source.Files[Path.GetFileName(path)];
+        if (pinned.Sha256 is { } expected)
+        {
+            var actual = Sha256Of(path);
+            if (actual != expected)
+            {
+                throw new DataFormatException(path, 0,
+                    $"this is not the published {source.Title} {pinned.Name}: its SHA-256 is {actual}, the published file's is {expected}. " +
+                    $"The published definition uses exactly that file; delete this one to download it again, or load the corpus as it is (Available)");
+            }
+        }
+        else if (pinned.Rows is { } rows)
+        {
+            CheckRows(path, source, rows);
+        }
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    /// <summary>
+    /// A short name for exactly this data: the corpus, the definition, the split seed and the SHA-256 of every
+    /// file read, hashed. Results carry it, so two result files can be compared only when their data match.
+    /// </summary>
+    private static string Fingerprint(CorpusSource source, string folder, IEnumerable<string> files, CorpusOptions options)
+    {
+        var parts = files.Append(source.ClassFile).Where(f => File.Exists(Path.Combine(folder, f))).Order(StringComparer.Ordinal)
+            .Select(f => $"{f}:{Sha256Of(Path.Combine(folder, f))}");
+        return Corpus.FingerprintOf($"{source.Folder}|seed {options.Seed}|{string.Join("|", parts)}");
+    }
+
+    private static IReadOnlyDictionary<string, SourceFile> Pinned(params SourceFile[] files) => files.ToDictionary(f => f.Name);
 
     private static void CheckRows(string path, CorpusSource source, int expected)
     {

@@ -18,7 +18,18 @@ public sealed record Corpus(
     IReadOnlyList<Example> Train,
     IReadOnlyList<Example> Validation,
     IReadOnlyList<Example> Test,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// Twelve hex digits that name exactly this data (the files read, with their hashes, and how they were split
+    /// and cut); results carry it. Empty when unknown.
+    /// </summary>
+    public string Fingerprint { get; init; } = "";
+
+    /// <summary>The first twelve hex digits of the SHA-256 of <paramref name="description"/>.</summary>
+    public static string FingerprintOf(string description) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)))[..12];
+}
 
 /// <summary>Seeded, stratified splits for corpora that do not bring their own.</summary>
 public static class Splits

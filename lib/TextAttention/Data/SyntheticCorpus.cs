@@ -100,7 +100,11 @@ public static class SyntheticCorpus
         var test = Enumerable.Range(0, o.Test).Select(_ => Next()).ToList();
         var names = Enumerable.Range(0, o.Classes).Select(c => "class-" + Letters(c, 1).ToUpperInvariant()).ToArray();
         return new Corpus("synthetic", names, Text.Tokenizers.EnglishWords, train, validation, test,
-            [$"generated from {o}"]);
+            [$"generated from {o}"])
+        {
+            // The generator is deterministic, so its options name the data (the version mark changes if the generator does).
+            Fingerprint = Corpus.FingerprintOf($"synthetic v1|{o}"),
+        };
     }
 
     /// <summary>The evidence words of class <paramref name="cls"/>, as the generator spells them.</summary>

@@ -40,7 +40,7 @@ public static class Experiment
             settings.TrainingOrDefault with { Seed = seed }, onBatch, onEpoch);
         var test = predictor.Evaluate(data.Test);
         var evidence = data.Corpus.Test.Any(e => e.Evidence is not null) ? EvidenceMass(predictor.Predict(data.Test), data.Corpus.Test) : (double?)null;
-        return new RunResult(data.Corpus.Name, pooling, seed, history, test, model, train.RealTokenShare, clock.Elapsed.TotalSeconds, evidence);
+        return new RunResult(data.Corpus.Name, data.Corpus.Fingerprint, pooling, seed, history, test, model, train.RealTokenShare, clock.Elapsed.TotalSeconds, evidence);
     }
 
     /// <summary>

@@ -6,6 +6,10 @@ using TextAttention.IO;
 namespace TextAttention.Experiments;
 
 /// <summary>One trained run in a results file (<c>comparison-PROFILE.csv</c>, <c>train --out</c>).</summary>
+/// <param name="Data">
+/// The corpus's <see cref="Data.Corpus.Fingerprint"/>: which exact data the run trained and was tested on (empty in
+/// files written before fingerprints were recorded).
+/// </param>
 public sealed record RunRow(
     [property: Name("dataset")] string Dataset,
     [property: Name("pooling")] string Pooling,
@@ -15,7 +19,8 @@ public sealed record RunRow(
     [property: Name("test_macro_f1")] double TestMacroF1,
     [property: Name("best_validation_accuracy")] double BestValidationAccuracy,
     [property: Name("evidence_mass")] double? EvidenceMass,
-    [property: Name("real_token_share")] double RealTokenShare)
+    [property: Name("real_token_share")] double RealTokenShare,
+    [property: Name("data"), Optional][param: Name("data"), Optional] string? Data = null)
 {
     [Ignore]
     public RunScore Score => new(Dataset, Pooling, Seed, TestAccuracy, TestMacroF1);
@@ -42,7 +47,7 @@ public static class Results
     /// <summary>One row per run.</summary>
     public static List<RunRow> Runs(IEnumerable<RunResult> runs) =>
         runs.Select(r => new RunRow(r.Dataset, r.Pooling, r.Seed, r.History.BestEpoch, r.Test.Accuracy, r.Test.MacroF1,
-            r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare)).ToList();
+            r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare, r.Data)).ToList();
 
     /// <summary>One row per run and epoch.</summary>
     public static List<EpochRow> Epochs(IEnumerable<RunResult> runs) =>

@@ -4,6 +4,7 @@ using TextAttention.Training;
 namespace TextAttention.Experiments;
 
 /// <summary>One trained model (null once released) with its history and the figures the experiments report.</summary>
+/// <param name="Data">The fingerprint of the corpus it was trained on (<see cref="Data.Corpus.Fingerprint"/>).</param>
 /// <param name="History">Every epoch's figures and the best epoch, whose weights the model holds.</param>
 /// <param name="Test">The best epoch's model on the test split.</param>
 /// <param name="EvidenceMass">
@@ -12,6 +13,7 @@ namespace TextAttention.Experiments;
 /// </param>
 public sealed record RunResult(
     string Dataset,
+    string Data,
     string Pooling,
     int Seed,
     TrainingHistory History,

@@ -17,6 +17,8 @@ public static class CsvFile
     {
         NewLine = "\n",
         DetectColumnCountChanges = true,
+        // Required columns are checked against the header before reading (with a clearer message); optional ones may be absent.
+        MissingFieldFound = null,
         // Records are read through their constructors, whose parameters are named in C# style (BestEpoch) while the
         // header is in snake case (best_epoch, from the [Name] attributes that writing uses): compare them without case or underscores.
         PrepareHeaderForMatch = args => Normalise(args.Header),
@@ -52,7 +54,7 @@ public static class CsvFile
             }
 
             var present = header.Select(Normalise).ToHashSet();
-            var missing = Columns<T>().Where(c => !present.Contains(Normalise(c))).ToList();
+            var missing = Columns<T>(required: true).Where(c => !present.Contains(Normalise(c))).ToList();
             if (missing.Count > 0)
             {
                 throw new DataFormatException(path, 1, $"no column {string.Join(", ", missing)}; a {typeof(T).Name} file has the columns {string.Join(", ", Columns<T>())}");
@@ -72,9 +74,10 @@ public static class CsvFile
         }
     }
 
-    /// <summary>The column names of a record type's file, from its <c>[Name]</c> attributes, in order.</summary>
-    public static IReadOnlyList<string> Columns<T>() =>
+    /// <summary>The column names of a record type's file, from its <c>[Name]</c> attributes, in order; with <paramref name="required"/>, only those not marked <c>[Optional]</c>.</summary>
+    public static IReadOnlyList<string> Columns<T>(bool required = false) =>
         typeof(T).GetProperties()
+            .Where(p => !required || !p.IsDefined(typeof(OptionalAttribute), false))
             .Select(p => p.GetCustomAttributes(typeof(NameAttribute), false).OfType<NameAttribute>().FirstOrDefault()?.Names[0])
             .OfType<string>()
             .ToList();

@@ -10,11 +10,11 @@ public sealed class ResultsReportTests
         var path = Path.Combine(folder ?? Directory.CreateTempSubdirectory("textattention-results-").FullName, "comparison-test.csv");
         File.WriteAllLines(path,
         [
-            "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share",
-            "agnews,dot-self-unmasked,1,3,0.80,0.79,0.8,,0.97",
-            "agnews,dot-self-unmasked,2,3,0.82,0.81,0.8,,0.97",
-            "agnews,han-unmasked,1,3,0.84,0.83,0.8,,0.97",
-            "agnews,han-unmasked,2,3,0.86,0.85,0.8,,0.97",
+            "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share,data",
+            "agnews,dot-self-unmasked,1,3,0.80,0.79,0.8,,0.97,0123456789ab",
+            "agnews,dot-self-unmasked,2,3,0.82,0.81,0.8,,0.97,0123456789ab",
+            "agnews,han-unmasked,1,3,0.84,0.83,0.8,,0.97,0123456789ab",
+            "agnews,han-unmasked,2,3,0.86,0.85,0.8,,0.97,0123456789ab",
         ]);
         return path;
     }
@@ -111,7 +111,7 @@ public sealed class ResultsReportTests
         var error = Assert.Throws<DataFormatException>(() => ResultsReport.Read(path));
 
         Assert.Equal($"{path}:1: no column dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share; " +
-                     "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share", error.Message);
+                     "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share, data", error.Message);
     }
 
     [Fact]

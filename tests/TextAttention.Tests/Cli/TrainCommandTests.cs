@@ -22,7 +22,7 @@ public sealed class TrainCommandTests
         Assert.Contains("--test-file accuracy", output);
         var lines = File.ReadAllLines(results);
         Assert.Equal(3, lines.Length);   // header and two runs
-        Assert.Equal("dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share", lines[0]);
+        Assert.Equal("dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share,data", lines[0]);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "results.history.csv")).Length);
     }
 

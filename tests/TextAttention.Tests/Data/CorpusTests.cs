@@ -81,7 +81,7 @@ public sealed class CorpusTests
 
         Assert.Contains(Path.Combine(folder, "thucnews"), error.Message);
         Assert.Contains("train.txt, dev.txt, test.txt, class.txt", error.Message);
-        Assert.Contains("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/master/THUCNews/data/", error.Message);
+        Assert.Contains("https://raw.githubusercontent.com/649453932/Chinese-Text-Classification-Pytorch/6cb26819af7b646275aff8a4693676f2849e67f6/THUCNews/data/", error.Message);
         Assert.Contains("TEXTATTENTION_DATA", error.Message);
         // The short form, for summaries and committed outputs, names no path of this machine.
         Assert.Equal(("thucnews", "thucnews", "Downloading is switched off"), (error.Corpus, error.Folder, error.Reason));
@@ -137,7 +137,61 @@ public sealed class CorpusTests
         // THUCNews: dev.txt divided 90/10 into train and validation; the official test.txt is the test split.
         Assert.Equal((9_000, 1_000, 10_000), (thucnews.Train.Count, thucnews.Validation.Count, thucnews.Test.Count));
         Assert.Contains(thucnews.Notes, n => n.Contains("test is its own test.txt (10000 examples)"));
+
+        // The published definition reads the same files here, checked against their hashes, so it is the same data.
+        var published = Corpora.Load("thucnews", new CorpusOptions(Repository.DataFolder, AllowDownload: false, Definition: CorpusDefinition.Published));
+        Assert.Equal(thucnews.Fingerprint, published.Fingerprint);
+        Assert.Equal(thucnews.Test, published.Test);
+        Assert.Equal(12, agnews.Fingerprint.Length);
         Assert.Equal(10, thucnews.ClassNames.Count);
         Assert.Equal("finance", thucnews.ClassNames[0]);
+    }
+
+    [Fact]
+    public void The_published_definition_refuses_a_file_whose_bytes_differ_and_names_both_hashes()
+    {
+        var folder = Files.Folder();
+        var dev = Files.Write("标题\t0\n", Path.Combine("thucnews", "dev.txt"), folder);
+        Files.Write("标题\t1\n", Path.Combine("thucnews", "test.txt"), folder);
+        Files.Write(string.Join('\n', Corpora.ThucNewsSource.DefaultClasses), Path.Combine("thucnews", "class.txt"), folder);
+
+        var error = Assert.Throws<DataFormatException>(() =>
+            Corpora.Load("thucnews", Offline(folder) with { Definition = CorpusDefinition.Published }));
+
+        Assert.Equal(dev, error.FilePath);
+        Assert.Contains("this is not the published THUCNews headlines dev.txt", error.Message);
+        Assert.Contains($"its SHA-256 is {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(dev)))}", error.Message);
+        Assert.Contains("the published file's is 6ed73aa2c57ee1560c8f76570d48735c4b1c29ae4983fe3523d56e115813e175", error.Message);
+        // The same folder still loads as it is, for exploring.
+        Assert.Single(Corpora.Load("thucnews", Offline(folder)).Test);
+    }
+
+    [Fact]
+    public void The_published_definition_ignores_other_files_in_the_folder()
+    {
+        var shared = Path.Combine(Repository.DataFolder, "thucnews");
+        if (!File.Exists(Path.Combine(shared, "test.txt")))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI points TEXTATTENTION_DATA at ../shared/data");
+            return;
+        }
+
+        var folder = Files.Folder();
+        Directory.CreateDirectory(Path.Combine(folder, "thucnews"));
+        foreach (var file in new[] { "dev.txt", "test.txt", "class.txt" })
+        {
+            File.Copy(Path.Combine(shared, file), Path.Combine(folder, "thucnews", file));
+        }
+
+        var before = Corpora.Load("thucnews", Offline(folder) with { Definition = CorpusDefinition.Published });
+        File.WriteAllText(Path.Combine(folder, "thucnews", "train.txt"), "多出来的训练数据\t3\n");   // a train.txt appears
+        var after = Corpora.Load("thucnews", Offline(folder) with { Definition = CorpusDefinition.Published });
+        var available = Corpora.Load("thucnews", Offline(folder));
+
+        Assert.Equal(before.Fingerprint, after.Fingerprint);
+        Assert.Equal(before.Train, after.Train);
+        Assert.Equal((9_000, 1_000, 10_000), (after.Train.Count, after.Validation.Count, after.Test.Count));
+        Assert.NotEqual(before.Fingerprint, available.Fingerprint);   // the folder as it is now uses train.txt
+        Assert.Single(available.Train);   // with train.txt present, "available" takes the official splits
     }
 }

@@ -210,4 +210,44 @@ public sealed class DownloaderTests
         Assert.EndsWith(": 3 attempts, each: the server answered 404 Not Found", same.Message);
         Assert.EndsWith(": attempt 1: the server answered 503 Service Unavailable; attempt 2: the server answered 404 Not Found", different.Message);
     }
+
+    /// <summary>A corpus source whose two mirrors are local test servers and whose one file is pinned to <see cref="Content"/>.</summary>
+    private static CorpusSource Source(params ScriptedServer[] mirrors) =>
+        Corpora.ThucNewsSource with
+        {
+            Mirrors = mirrors.Select(m => new Uri(m.Url, "/")).ToList(),
+            Files = new Dictionary<string, SourceFile> { ["dev.txt"] = new("dev.txt", ContentSha256, 200) },
+        };
+
+    [Fact]
+    public void When_the_first_mirror_fails_the_second_serves_the_pinned_file()
+    {
+        using var first = new ScriptedServer(ScriptedServer.Status(404));
+        using var second = new ScriptedServer(ScriptedServer.Body(Content));
+        var folder = Files.Folder();
+        var notes = new List<string>();
+
+        Corpora.Fetch(Source(first, second), folder, ["dev.txt"], Client(), notes.Add);
+
+        Assert.Equal(Content, File.ReadAllBytes(Path.Combine(folder, "dev.txt")));
+        Assert.Equal((1, 1), (first.Requests, second.Requests));
+        Assert.Contains($"downloaded {new Uri(second.Url, "/dev.txt")}", Assert.Single(notes));
+    }
+
+    [Fact]
+    public void Altered_bytes_from_every_mirror_are_refused_with_both_hashes_and_nothing_is_kept()
+    {
+        var altered = Content.Select((b, i) => i == 3 ? (byte)'X' : b).ToArray();
+        var alteredSha256 = Convert.ToHexStringLower(SHA256.HashData(altered));
+        using var first = new ScriptedServer(ScriptedServer.Body(altered));
+        using var second = new ScriptedServer(ScriptedServer.Status(500));
+        var folder = Files.Folder();
+
+        var error = Assert.Throws<CorpusUnavailableException>(() => Corpora.Fetch(Source(first, second), folder, ["dev.txt"], Client()));
+
+        Assert.Contains($"its SHA-256 is {alteredSha256}, not the expected {ContentSha256}", error.Message);
+        Assert.Contains("500", error.Message);
+        Assert.Contains("Downloading dev.txt failed from every source", error.Reason);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
 }

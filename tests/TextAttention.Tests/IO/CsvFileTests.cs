@@ -14,16 +14,16 @@ public sealed class CsvFileTests
         var path = Temporary("runs.csv");
         RunRow[] rows =
         [
-            new("synthetic", "han", 1, 3, 0.1 + 0.2, 2.0 / 3, 0.916, 1.0 / 7, 0.98),
-            new("agnews", "dot-self-unmasked", 2, 1, 0.5, 0.25, 0.75, null, 1e-17),
+            new("synthetic", "han", 1, 3, 0.1 + 0.2, 2.0 / 3, 0.916, 1.0 / 7, 0.98, "5f1c0e9a7b2d"),
+            new("agnews", "dot-self-unmasked", 2, 1, 0.5, 0.25, 0.75, null, 1e-17, "0123456789ab"),
         ];
 
         CsvFile.Write(path, rows);
 
         Assert.Equal(rows, CsvFile.Read<RunRow>(path));
         var lines = File.ReadAllLines(path);
-        Assert.Equal("dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share", lines[0]);
-        Assert.Equal("agnews,dot-self-unmasked,2,1,0.5,0.25,0.75,,1E-17", lines[2]);
+        Assert.Equal("dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share,data", lines[0]);
+        Assert.Equal("agnews,dot-self-unmasked,2,1,0.5,0.25,0.75,,1E-17,0123456789ab", lines[2]);
     }
 
     [Fact]
@@ -43,9 +43,9 @@ public sealed class CsvFileTests
     public void A_cell_that_does_not_parse_is_named_with_its_line_and_column()
     {
         var path = Temporary("runs.csv");
-        File.WriteAllText(path, "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share\n" +
-                                "synthetic,han,1,3,0.9,0.9,0.9,,0.98\n" +
-                                "synthetic,han,two,3,0.9,0.9,0.9,,0.98\n");
+        File.WriteAllText(path, "dataset,pooling,seed,best_epoch,test_accuracy,test_macro_f1,best_validation_accuracy,evidence_mass,real_token_share,data\n" +
+                                "synthetic,han,1,3,0.9,0.9,0.9,,0.98,5f1c0e9a7b2d\n" +
+                                "synthetic,han,two,3,0.9,0.9,0.9,,0.98,5f1c0e9a7b2d\n");
 
         var error = Assert.Throws<DataFormatException>(() => CsvFile.Read<RunRow>(path));
 

@@ -32,7 +32,7 @@ public sealed class SessionTests
     }
 
     [Theory]
-    [InlineData(Session.ProfileVariable, "fast", "use 'ci' or 'full'")]
+    [InlineData(Session.ProfileVariable, "fast", "use 'ci', 'full' or 'official'")]
     [InlineData(Session.ThreadsVariable, "0", "from 1 to 256")]
     [InlineData(Session.ThreadsVariable, "two", "from 1 to 256")]
     public void A_bad_setting_is_named_with_its_value(string variable, string value, string advice)
