@@ -63,3 +63,26 @@ public sealed class CsvFileTests
         Assert.Equal($"{path}: no such file", error.Message);
     }
 }
+
+/// <summary>Rows as data frames for notebooks: one column per CSV column, numbers kept as numbers.</summary>
+public sealed class ResultFramesTests
+{
+    [Fact]
+    public void A_frame_has_the_files_columns_in_order_with_typed_values_and_missing_values_kept()
+    {
+        RunRow[] rows =
+        [
+            new("synthetic", "han", 1, 3, 0.9, 0.8, 0.85, 0.25, 0.97, "5f1c0e9a7b2d"),
+            new("agnews", "mean", 2, 1, 0.5, 0.4, 0.45, null, 0.99, "0123456789ab"),
+        ];
+
+        var frame = Results.Frame(rows);
+
+        Assert.Equal(CsvFile.Columns<RunRow>(), frame.Columns.Select(c => c.Name));
+        Assert.Equal(typeof(int), frame["seed"].DataType);
+        Assert.Equal(typeof(double), frame["test_accuracy"].DataType);
+        Assert.Equal(0.9, frame["test_accuracy"][0]);
+        Assert.Null(frame["evidence_mass"][1]);
+        Assert.Equal("agnews", frame["dataset"][1]);
+    }
+}
