@@ -283,8 +283,8 @@ public static class Corpora
                 {
                     // The downloader names the target path; the short reason keeps only what went wrong.
                     var cut = e.Message.IndexOf(target + ": ", StringComparison.Ordinal);
-                    var owner = mirror.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-                    failures.Add($"{mirror.Host}/{owner}: " + (cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..]).TrimEnd('.'));
+                    var repository = string.Join('/', mirror.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Take(2));
+                    failures.Add($"{mirror.Host}/{repository}: " + (cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..]).TrimEnd('.'));
                 }
             }
 
