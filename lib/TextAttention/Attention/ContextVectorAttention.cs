@@ -5,7 +5,7 @@ namespace TextAttention.Attention;
 
 /// <summary>
 /// Word attention of Hierarchical Attention Networks (Yang et al., 2016, equations 5–7): a learned
-/// "context vector" u_w acts as a fixed query that scores every position. The seed post's
+/// "context vector" u_w acts as a fixed query that scores every position. The blog post's
 /// <c>attention_2</c> when unmasked and without bias. Derived in <c>02-han-attention</c>.
 /// <code>
 ///   u_t     = tanh(x_t W_w + b_w)          (B, T, D)   b_w optional (the seed omits it)   (5)

@@ -5,7 +5,7 @@ namespace TextAttention.Attention;
 /// <summary>How <see cref="DotProductSelfAttention"/> turns its T outputs into one vector.</summary>
 public enum QueryReduction
 {
-    /// <summary>Sum over the queries, as the seed post's <c>attention_1</c> does: weights total T.</summary>
+    /// <summary>Sum over the queries, as the blog post's <c>attention_1</c> does: weights total T.</summary>
     Sum,
 
     /// <summary>Mean over the (real) queries: weights total 1, so the output does not grow with T.</summary>
@@ -14,7 +14,7 @@ public enum QueryReduction
 
 /// <summary>
 /// Parameter-free scaled dot-product self-attention followed by a reduction over the queries; the
-/// seed post's <c>attention_1</c> ("from the definition") when unmasked with <see cref="QueryReduction.Sum"/>.
+/// blog post's <c>attention_1</c> ("from the definition") when unmasked with <see cref="QueryReduction.Sum"/>.
 /// Derived in <c>01-attention-from-the-definition</c>; masks in <c>03-masks-and-padding</c>.
 /// <code>
 ///   A       = softmax(x xᵀ / √d)                 (B, T, T), each row sums to 1      (1)

@@ -9,7 +9,7 @@ namespace TextAttention.Attention;
 /// <param name="Weights">
 /// How much each position contributed to <paramref name="Context"/>, (B, T): the attention weights
 /// for HAN attention, the column sums of the attention matrix for dot-product self-attention (they
-/// total the number of real tokens for the seed's sum over queries, and 1 for the mean), 1/L for
+/// total the number of real tokens for the blog post's sum over queries, and 1 for the mean), 1/L for
 /// mean pooling, the share of features each position won for max pooling, and ½ at the two
 /// positions that the last-state pooling reads. Padded positions get exactly 0 in masked variants.
 /// </param>

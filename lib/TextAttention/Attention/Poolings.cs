@@ -7,7 +7,7 @@ public sealed record PoolingOptions(long Heads = 4, bool Bidirectional = true);
 
 /// <summary>
 /// Every pooling by its stable name, as the command line, the experiments and the notebooks choose
-/// them. Masked forms are the default; the seed post's exact unmasked forms keep "-unmasked" names.
+/// them. Masked forms are the default; the blog post's exact unmasked forms keep "-unmasked" names.
 /// </summary>
 public static class Poolings
 {
@@ -21,11 +21,11 @@ public static class Poolings
     [
         ("dot-self", "scaled dot-product self-attention, summed over queries (attention_1, masked)", (d, _) => new DotProductSelfAttention(d, QueryReduction.Sum)),
         ("dot-self-mean", "scaled dot-product self-attention, averaged over queries (masked)", (d, _) => new DotProductSelfAttention(d, QueryReduction.Mean)),
-        ("dot-self-unmasked", "the seed's attention_1 exactly: softmax(x xᵀ/√d) x summed over the sequence", (d, _) => new DotProductSelfAttention(d, QueryReduction.Sum, masked: false)),
+        ("dot-self-unmasked", "the blog post's attention_1 exactly: softmax(x xᵀ/√d) x summed over the sequence", (d, _) => new DotProductSelfAttention(d, QueryReduction.Sum, masked: false)),
         ("dot-self-mean-unmasked", "attention_1 averaged over queries, without a mask", (d, _) => new DotProductSelfAttention(d, QueryReduction.Mean, masked: false)),
         ("han", "HAN word attention with a learned context vector u_w (attention_2, masked)", (d, _) => new ContextVectorAttention(d)),
         ("han-bias", "HAN word attention with the paper's bias b_w (masked)", (d, _) => new ContextVectorAttention(d, bias: true)),
-        ("han-unmasked", "the seed's attention_2 exactly: no bias, no mask", (d, _) => new ContextVectorAttention(d, masked: false)),
+        ("han-unmasked", "the blog post's attention_2 exactly: no bias, no mask", (d, _) => new ContextVectorAttention(d, masked: false)),
         ("last", "final hidden states: forward at the last real token, backward at the first", (d, o) => new LastStatePooling(d, o.Bidirectional)),
         ("mean", "mean over real tokens", (d, _) => new MeanPooling(d)),
         ("max", "feature-wise max over real tokens", (d, _) => new MaxPooling(d)),

@@ -6,8 +6,8 @@ namespace TextAttention.Attention;
 /// <summary>
 /// The common contract of every pooling in this folder: encoder outputs <c>x</c> (B, T, D) and a
 /// mask (B, T) of real tokens in, a <see cref="PoolingOutput"/> out. The mask may be null, which
-/// means every position is real. Variants that are not <see cref="IsMasked"/> (the seed post's
-/// forms) check the mask's shape but otherwise ignore it, as the seed's code does.
+/// means every position is real. Variants that are not <see cref="IsMasked"/> (the blog post's
+/// forms) check the mask's shape but otherwise ignore it, as the blog post's code does.
 /// </summary>
 public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput>
 {
@@ -26,7 +26,7 @@ public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput
     /// <summary>D, the width of the encoder outputs (2H for a bidirectional LSTM of hidden size H).</summary>
     public long Dimension { get; }
 
-    /// <summary>True when padded positions are excluded; false for the seed's unmasked forms.</summary>
+    /// <summary>True when padded positions are excluded; false for the blog post's unmasked forms.</summary>
     public bool IsMasked { get; }
 
     /// <summary>Whether <see cref="PoolingOutput.Matrix"/> is filled.</summary>

@@ -4,7 +4,7 @@ namespace TextAttention.Data;
 /// The knobs of <see cref="SyntheticCorpus"/>; the defaults are the corpus the notebooks use. With
 /// them, a BiLSTM (E = H = 64, Adam 2e-3, batch 64, 2 threads, about 3 s per epoch here) reached
 /// validation accuracy 50.0 / 83.7 / 93.0 % after epochs 1 / 2 / 3 with mean pooling, 96.5 % after
-/// epoch 1 with HAN attention, and 48.4 / 67.9 / 89.4 % with the seed's attention_1; the label
+/// epoch 1 with HAN attention, and 48.4 / 67.9 / 89.4 % with the blog post's attention_1; the label
 /// noise caps any model near 96 %.
 /// </summary>
 /// <param name="Classes">K, the number of classes.</param>
