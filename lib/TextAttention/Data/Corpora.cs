@@ -172,6 +172,7 @@ public static class Corpora
         var all = source.DataFiles;
         var warn = options.Warn ?? (_ => { });
         string[] present;
+        var hashes = new Dictionary<string, string>();
         if (options.Definition == CorpusDefinition.Available)
         {
             present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
@@ -192,7 +193,7 @@ public static class Corpora
 
             foreach (var file in present.Append(source.ClassFile))
             {
-                Verify(source, Path.Combine(folder, file));
+                hashes[file] = Verify(source, Path.Combine(folder, file));
             }
         }
 
@@ -203,7 +204,7 @@ public static class Corpora
 
         var notes = new List<string>();
         List<Example> train, validation, test;
-        var fingerprint = Fingerprint(source, folder, present, options);
+        var fingerprint = Fingerprint(source, folder, present, options, hashes);
         var hasTrain = source.Train.All(present.Contains);
         var hasValidation = source.Validation.Length > 0 && source.Validation.All(present.Contains);
         var hasTest = source.Test.All(present.Contains);
@@ -302,12 +303,13 @@ public static class Corpora
 
     /// <summary>Checks a file of a published corpus against its pinned SHA-256 (or, without one, its number of records).</summary>
     /// <exception cref="DataFormatException">The bytes differ; the message gives both hashes.</exception>
-    private static void Verify(CorpusSource source, string path)
+    /// <returns>The file's SHA-256, so the fingerprint need not read the file again.</returns>
+    private static string Verify(CorpusSource source, string path)
     {
         var pinned = source.Files[Path.GetFileName(path)];
+        var actual = Sha256Of(path);
         if (pinned.Sha256 is { } expected)
         {
-            var actual = Sha256Of(path);
             if (actual != expected)
             {
                 throw new DataFormatException(path, 0,
@@ -319,6 +321,8 @@ public static class Corpora
         {
             CheckRows(path, source, rows);
         }
+
+        return actual;
     }
 
     private static string Sha256Of(string path)
@@ -331,10 +335,10 @@ public static class Corpora
     /// A short name for exactly this data: the corpus, the definition, the split seed and the SHA-256 of every
     /// file read, hashed. Results carry it, so two result files can be compared only when their data match.
     /// </summary>
-    private static string Fingerprint(CorpusSource source, string folder, IEnumerable<string> files, CorpusOptions options)
+    private static string Fingerprint(CorpusSource source, string folder, IEnumerable<string> files, CorpusOptions options, IReadOnlyDictionary<string, string> known)
     {
         var parts = files.Append(source.ClassFile).Where(f => File.Exists(Path.Combine(folder, f))).Order(StringComparer.Ordinal)
-            .Select(f => $"{f}:{Sha256Of(Path.Combine(folder, f))}");
+            .Select(f => $"{f}:{(known.TryGetValue(f, out var hash) ? hash : Sha256Of(Path.Combine(folder, f)))}");
         return Corpus.FingerprintOf($"{source.Folder}|seed {options.Seed}|{string.Join("|", parts)}");
     }
 
