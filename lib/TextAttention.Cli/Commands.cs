@@ -22,6 +22,8 @@ public static class Commands
         root.Subcommands.Add(CorpusCommand());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
+        root.Subcommands.Add(GridCommand.Build());
+        root.Subcommands.Add(GridCommand.Worker());
         root.Subcommands.Add(Results());
         return root;
     }

@@ -9,7 +9,7 @@ namespace TextAttention.Cli;
 /// <summary><c>reproduce</c>: build the library, execute every notebook headless in order, summarise, and optionally write outputs back.</summary>
 internal static class ReproduceCommand
 {
-    private sealed record Request(Profile Profile, string OutputDirectory, TimeSpan Timeout, string[] Prefixes, bool WriteBack);
+    private sealed record Request(Profile Profile, string OutputDirectory, TimeSpan Timeout, string[] Prefixes, bool WriteBack, int? Jobs, bool Fresh);
 
     public static Command Build()
     {
@@ -52,9 +52,15 @@ internal static class ReproduceCommand
             Description = "Also put the outputs of each notebook that ran cleanly back into notebooks/, cleaned for committing.",
         };
 
+        var jobs = GridCommand.Jobs();
+        var fresh = new Option<bool>("--fresh")
+        {
+            Description = "Forget the finished runs in notebooks/runs (the store that lets an interrupted notebook 05 resume) and train them all again.",
+        };
+
         var command = new Command("reproduce", "Build the library, then execute every notebook in notebooks/ headless with dotnet-repl, in order.")
         {
-            profile, output, timeout, only, writeBack,
+            profile, output, timeout, only, writeBack, jobs, fresh,
         };
         command.SetAction(parse =>
         {
@@ -64,8 +70,16 @@ internal static class ReproduceCommand
                 parse.GetValue(output)?.FullName ?? Path.Combine(root, "notebooks", "executed"),
                 TimeSpan.FromMinutes(parse.GetValue(timeout)),
                 parse.GetValue(only) ?? [],
-                parse.GetValue(writeBack));
-            return Execute(new NotebookRunner(root, request.Profile, request.Timeout), request);
+                parse.GetValue(writeBack),
+                parse.GetValue(jobs),
+                parse.GetValue(fresh));
+            var runner = new NotebookRunner(root, request.Profile, request.Timeout, request.Jobs);
+            if (request.Fresh)
+            {
+                new Experiments.RunStore(runner.RunsDirectory).Clear();
+            }
+
+            return Execute(runner, request);
         });
         return command;
     }

@@ -22,7 +22,10 @@ internal static class TrainCommand
         RunSettings Settings,
         List<Example>? TestFile,
         string? Output,
-        string? SaveFolder);
+        string? SaveFolder,
+        RunStore? Store,
+        GridWorkers? Workers,
+        Shard? Shard);
 
     public static Command Build()
     {
@@ -58,7 +61,11 @@ internal static class TrainCommand
         var hidden = Positive("--hidden", "LSTM hidden size H per direction (the pooled vector has 2H).", 64);
         var maxLength = Positive("--max-len", "Texts are truncated to this many tokens.", 64);
         var batchSize = Positive("--batch-size", "Examples per batch.", 64);
-        var threads = Positive("--threads", "TorchSharp threads (fixed, for reproducible numbers).", 2);
+        var threads = Positive("--threads", "TorchSharp threads per run (fixed, for reproducible numbers; part of the settings).", 1);
+        var jobs = GridCommand.Jobs();
+        var shard = GridCommand.ShardOption();
+        var runs = new Option<DirectoryInfo?>("--runs") { Description = "Keep finished runs in this store and skip those already there, so an interrupted grid resumes.", HelpName = "dir" };
+        var fresh = new Option<bool>("--fresh") { Description = "Forget the runs in the --runs store first." };
         var learningRate = new Option<double>("--lr") { Description = "Adam's learning rate.", DefaultValueFactory = _ => 2e-3 };
         learningRate.Validators.Add(r =>
         {
@@ -76,14 +83,26 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train BiLSTM classifiers for each pooling and seed, then print mean ± std per pooling and the paired verdict on attention_1 vs attention_2.")
         {
-            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, definition, testFile, output, save, threads, offline,
+            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, definition, testFile, output, save, threads, jobs, shard, runs, fresh, offline,
         };
         command.SetAction(parse =>
         {
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                torch.set_num_threads(parse.GetValue(threads));
+                var needsModels = parse.GetValue(testFile) is not null || parse.GetValue(save) is not null;
+                if (needsModels && (parse.GetValue(jobs) is > 1 || parse.GetValue(runs) is not null || parse.GetValue(shard) is not null))
+                {
+                    error.WriteLine("error: --save and --test-file use each model as it finishes, so they need the runs trained here: leave out --jobs, --runs and --shard.");
+                    return 1;
+                }
+
+                var store = parse.GetValue(runs) is { } folder ? new RunStore(folder.FullName) : null;
+                if (parse.GetValue(fresh))
+                {
+                    store?.Clear();
+                }
+
                 var corpus = Corpora.Load(parse.GetValue(dataset)!, new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), !parse.GetValue(offline),
                     Warn: m => error.WriteLine("note: " + m), Definition: parse.GetValue(definition)));
                 var request = new Request(
@@ -91,13 +110,16 @@ internal static class TrainCommand
                     Split(parse.GetValue(pooling)!),
                     Split(parse.GetValue(seeds)!).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
                     new RunSettings(parse.GetValue(embedding), parse.GetValue(hidden), parse.GetValue(maxLength), parse.GetValue(batchSize),
-                        Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate))),
+                        Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate)), Threads: parse.GetValue(threads)),
                     parse.GetValue(testFile) is { } file ? Corpora.ReadExternal(corpus.Name, file.FullName, corpus.ClassNames, m => error.WriteLine("note: " + m)) : null,
                     parse.GetValue(output)?.FullName,
-                    parse.GetValue(save)?.FullName);
+                    parse.GetValue(save)?.FullName,
+                    store,
+                    needsModels ? null : GridCommand.Workers(parse.GetValue(jobs), parse.GetValue(threads)),
+                    parse.GetValue(shard) is { } slice ? Shard.Parse(slice) : null);
                 return Execute(parse.InvocationConfiguration.Output, request);
             }
-            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException)
+            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
             {
                 error.WriteLine("error: " + e.Message);
                 return 1;
@@ -112,12 +134,12 @@ internal static class TrainCommand
         var corpus = request.Corpus;
         console.WriteLine($"{corpus.Name}: {corpus.Train.Count} train / {corpus.Validation.Count} validation / {corpus.Test.Count} test, " +
                           $"{corpus.ClassNames.Count} classes, vocabulary {data.Vocabulary.Count:N0}, test OOV {data.TestOutOfVocabularyRate:P1}");
-        var grid = new ExperimentGrid(request.Poolings, request.Seeds, request.Settings);
+        var grid = new ExperimentGrid(request.Poolings, request.Seeds, request.Settings) { Store = request.Store, Workers = request.Workers, Shard = request.Shard };
         var testFile = request.TestFile is null ? null : data.Encode(request.TestFile, request.Settings.MaxLength);
-        var lines = new List<string>();
+        var extras = new Dictionary<RunKey, string>();
         grid.RunFinished += (key, run) =>
         {
-            var line = $"{key.Pooling} seed {key.Seed}: test accuracy {run.Test.Accuracy:P2}, macro-F1 {run.Test.MacroF1:P2} (best epoch {run.History.BestEpoch}, {run.Seconds:F0} s)";
+            var line = "";
             if (testFile is not null)
             {
                 line += $", --test-file accuracy {data.Predictor(run.Model!, request.Settings).Evaluate(testFile).Accuracy:P2}";
@@ -130,10 +152,12 @@ internal static class TrainCommand
                 line += $", saved to {folder}";
             }
 
-            lines.Add(line);
+            extras[key] = line;
         };
 
-        var runs = RunWithProgress(console, grid, data, lines);
+        var runs = GridProgress.Run(console, grid, () => grid.Run([data]), (key, run) =>
+            $"{key.Pooling} seed {key.Seed}: test accuracy {run.Test.Accuracy:P2}, macro-F1 {run.Test.MacroF1:P2} (best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}, {run.Seconds:F0} s)" +
+            extras.GetValueOrDefault(key, ""));
         console.WriteLine();
         console.WriteLine(TextTables.Format(Statistics.Summary(runs.Select(r => r.Score))));
         var (attention1, attention2) = Poolings.BlogPost;
@@ -150,33 +174,6 @@ internal static class TrainCommand
         }
 
         return 0;
-    }
-
-    /// <summary>A live bar per run on a terminal; one line per finished run when the output is a file or a pipe.</summary>
-    private static List<RunResult> RunWithProgress(TextWriter console, ExperimentGrid grid, PreparedCorpus data, List<string> lines)
-    {
-        if (console != Console.Out || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            grid.RunFinished += (_, _) => console.WriteLine(lines[^1]);
-            return grid.Run([data]);
-        }
-
-        List<RunResult> runs = [];
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask? task = null;
-                grid.RunStarting += key => task = context.AddTask($"{key} ({key.Number}/{key.Count})", maxValue: 1);
-                grid.BatchFinished += (key, progress) =>
-                {
-                    task!.Value = progress.Fraction;
-                    task.Description = $"{key}: epoch {progress.Epoch}/{progress.Epochs}, loss {progress.Loss:F3}";
-                };
-                grid.RunFinished += (_, _) => task!.Value = 1;
-                runs = grid.Run([data]);
-            });
-        lines.ForEach(console.WriteLine);
-        return runs;
     }
 
     /// <summary><c>--data</c>: which files make up a real corpus (<see cref="CorpusDefinition"/>).</summary>

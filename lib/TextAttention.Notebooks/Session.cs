@@ -1,4 +1,5 @@
 using TextAttention.Data;
+using TextAttention.Experiments;
 using TextAttention.NativeFix;
 using TorchSharp;
 
@@ -30,6 +31,21 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     public const string ProfileVariable = "TEXTATTENTION_PROFILE";
     public const string ThreadsVariable = "TEXTATTENTION_THREADS";
     public const string DataVariable = "TEXTATTENTION_DATA";
+    public const string JobsVariable = "TEXTATTENTION_JOBS";
+    public const string RunsVariable = "TEXTATTENTION_RUNS";
+    public const string WorkerVariable = "TEXTATTENTION_WORKER";
+
+    /// <summary>
+    /// From <c>TEXTATTENTION_JOBS</c>: worker processes for a grid. Null (unset) means one per core's worth of a run's
+    /// threads, when the worker program is built; the numbers are the same for any value.
+    /// </summary>
+    public int? Jobs { get; init; }
+
+    /// <summary>From <c>TEXTATTENTION_RUNS</c>: the store of finished runs (<c>runs/</c> beside the notebooks when unset; git ignores it).</summary>
+    public string RunsDirectory { get; init; } = Path.GetFullPath("runs");
+
+    /// <summary>From <c>TEXTATTENTION_WORKER</c>, else the path <see cref="Start"/> was given: the built <c>TextAttention.Cli.dll</c> that runs grid workers.</summary>
+    public string? Worker { get; init; }
     public const int DefaultSeed = 2016;
     public const int DefaultThreads = 2;
 
@@ -39,9 +55,10 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// </summary>
     /// <exception cref="ArgumentException">An environment variable holds a value that is not allowed.</exception>
     /// <param name="defaultDataDirectory">The data folder when <c>TEXTATTENTION_DATA</c> is unset; notebooks pass <c>../data</c>.</param>
-    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed)
+    /// <param name="worker">The grid worker program when <c>TEXTATTENTION_WORKER</c> is unset; notebooks pass the built command-line tool.</param>
+    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed, string? worker = null)
     {
-        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed);
+        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed, worker);
         TorchSharpNativeFix.Apply(TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory));
         torch.set_num_threads(session.Threads);
         torch.manual_seed(session.Seed);
@@ -49,7 +66,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     }
 
     /// <summary>Parses the settings without touching TorchSharp, so that bad values fail before any work.</summary>
-    public static Session FromEnvironment(Func<string, string?> variable, string defaultDataDirectory, int seed = DefaultSeed)
+    public static Session FromEnvironment(Func<string, string?> variable, string defaultDataDirectory, int seed = DefaultSeed, string? worker = null)
     {
         var profileText = variable(ProfileVariable);
         var profile = string.IsNullOrWhiteSpace(profileText)
@@ -69,9 +86,25 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
             throw new ArgumentException($"{ThreadsVariable}='{threadsText}' is not a thread count; use a whole number from 1 to 256.");
         }
 
+        var jobsText = variable(JobsVariable);
+        int? jobs = null;
+        if (!string.IsNullOrWhiteSpace(jobsText))
+        {
+            jobs = int.TryParse(jobsText, out var n) && n is >= 1 and <= 256
+                ? n
+                : throw new ArgumentException($"{JobsVariable}='{jobsText}' is not a number of worker processes; use a whole number from 1 to 256.");
+        }
+
         var data = variable(DataVariable);
         var dataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? defaultDataDirectory : data);
-        return new Session(profile, seed, threads, dataDirectory);
+        var runs = variable(RunsVariable);
+        var workerPath = variable(WorkerVariable);
+        return new Session(profile, seed, threads, dataDirectory)
+        {
+            Jobs = jobs,
+            RunsDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(runs) ? "runs" : runs),
+            Worker = string.IsNullOrWhiteSpace(workerPath) ? (worker is null ? null : Path.GetFullPath(worker)) : Path.GetFullPath(workerPath),
+        };
     }
 
     /// <summary>How a line that reports a skipped part begins; <c>reproduce</c> collects these lines for its summary.</summary>
@@ -93,6 +126,27 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         var line = $"{SkippedPrefix}{what}: {reason}";
         Console.WriteLine(line);
         return line;
+    }
+
+    /// <summary>
+    /// The grid of <paramref name="plan"/> as a notebook runs it: finished runs kept in <see cref="RunsDirectory"/> (an
+    /// interrupted notebook resumes where it stopped), spread over <see cref="Jobs"/> worker processes.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>TEXTATTENTION_JOBS</c> asks for workers but the worker program is not built.</exception>
+    public ExperimentGrid Grid(ComparisonPlan plan)
+    {
+        var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / plan.Settings.Threads);
+        var workerBuilt = Worker is not null && File.Exists(Worker);
+        if (jobs > 1 && !workerBuilt && Jobs is not null)
+        {
+            throw new ArgumentException($"{JobsVariable}={jobs} needs the worker program, {Worker ?? "TextAttention.Cli.dll"}; build it with `dotnet build -c Release lib/TextAttention.Cli`.");
+        }
+
+        return new ExperimentGrid(plan.Poolings, plan.Seeds, plan.Settings)
+        {
+            Store = new RunStore(RunsDirectory),
+            Workers = jobs > 1 && workerBuilt ? GridWorkers.Dotnet(jobs, Worker!) : null,
+        };
     }
 
     /// <summary>Picks the CI or full value of a setting (the official profile uses the full one).</summary>

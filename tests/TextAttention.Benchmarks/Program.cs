@@ -422,3 +422,31 @@ if (Wanted("7"))
         Row("7. whole suite, full profile", "not recorded", "run `reproduce --profile full` (or this harness with --full-suite) first");
     }
 }
+
+// 8. Grid throughput: runs per hour for the same small grid trained as 1 process × 2 threads and as 2 worker
+// processes × 1 thread each (the layout the published profile uses). The one-process layout trains inside this
+// process, so it pays no worker start-up; the workers do (start, load and prepare the corpus).
+if (Wanted("8"))
+{
+    var corpus = Corpora.Load("synthetic");
+    var gridSettings = ComparisonPlan.Full.Settings with { Training = ComparisonPlan.Full.Settings.TrainingOrDefault with { Epochs = quick ? 1 : 2, Patience = null } };
+    string[] poolings = ["han", "mean"];
+    int[] seeds = [1, 2];
+    var worker = typeof(Commands).Assembly.Location;
+    double RunsPerHour(int workers, int threads)
+    {
+        var grid = new ExperimentGrid(poolings, seeds, gridSettings with { Threads = threads })
+        {
+            Workers = workers > 1 ? GridWorkers.Dotnet(workers, worker) : null,
+        };
+        var clock = Stopwatch.StartNew();
+        var runs = grid.Run([corpus]);
+        return runs.Count / clock.Elapsed.TotalHours;
+    }
+
+    var oneByTwo = RunsPerHour(1, 2);
+    var twoByOne = RunsPerHour(2, 1);
+    set_num_threads(session.Threads);
+    Row("8. grid throughput, 1 × 2 threads vs 2 workers × 1 thread", $"{oneByTwo:F0} / {twoByOne:F0} runs/h",
+        $"{twoByOne / oneByTwo:F2}× with two workers; {poolings.Length * seeds.Length} runs of the published settings, {gridSettings.TrainingOrDefault.Epochs} epoch(s) on the synthetic corpus ({corpus.Train.Count:N0} training texts)");
+}

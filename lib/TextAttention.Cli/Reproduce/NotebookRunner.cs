@@ -56,8 +56,14 @@ public sealed record NotebookRun(
 /// in the notebook's own folder (as VS Code does), under a timeout, and reads each cell's errors
 /// back from the executed copy.
 /// </summary>
-public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout)
+/// <param name="jobs">Worker processes for notebook 05's grid (<c>TEXTATTENTION_JOBS</c>); null lets the session choose.</param>
+public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout, int? jobs = null)
 {
+    /// <summary>The run store the kernels use: <c>TEXTATTENTION_RUNS</c> when set, else <c>notebooks/runs</c> (git ignores it).</summary>
+    public string RunsDirectory { get; } = Environment.GetEnvironmentVariable(Session.RunsVariable) is { Length: > 0 } runs
+        ? Path.GetFullPath(runs)
+        : Path.Combine(Path.GetFullPath(repositoryRoot), "notebooks", "runs");
+
     /// <summary>Where <c>notebooks/setup.dib</c> expects the library; it builds it unless this is set.</summary>
     public const string SkipBuildVariable = "TEXTATTENTION_SKIP_BUILD";
 
@@ -108,6 +114,13 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
         start.Environment[Session.ProfileVariable] = profile.ToString().ToLowerInvariant();
         start.Environment[SkipBuildVariable] = "1";
         start.Environment[StaticChartsVariable] = "1";
+        start.Environment[Session.RunsVariable] = RunsDirectory;
+        start.Environment[Session.WorkerVariable] = typeof(NotebookRunner).Assembly.Location;
+        if (jobs is { } count)
+        {
+            start.Environment[Session.JobsVariable] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["NO_COLOR"] = "1";
 

@@ -97,7 +97,7 @@ public static class Corpora
     public static Corpus Load(string nameOrPath, CorpusOptions? options = null)
     {
         var o = options ?? new CorpusOptions();
-        return nameOrPath switch
+        var corpus = nameOrPath switch
         {
             Synthetic => SyntheticCorpus.Generate(o.Synthetic),
             AgNews => LoadReal(AgNewsSource, o),
@@ -105,6 +105,7 @@ public static class Corpora
             _ when File.Exists(nameOrPath) || nameOrPath.Contains('/') || nameOrPath.Contains('.') => LoadFile(nameOrPath, o),
             _ => throw new ArgumentException($"'{nameOrPath}' is neither a corpus ({string.Join(", ", Names)}) nor a file."),
         };
+        return corpus with { Recipe = CorpusRecipe.Of(nameOrPath, o) };
     }
 
     /// <summary>
@@ -145,6 +146,7 @@ public static class Corpora
             Test = Take(corpus.Test, maxEvaluation),
             Notes = [.. corpus.Notes, $"subset: at most {maxTrain} training and {maxEvaluation} validation and test examples, stratified, seed {seed}"],
             Fingerprint = Corpus.FingerprintOf($"{corpus.Fingerprint}|subset {maxTrain}/{maxEvaluation}, seed {seed}"),
+            Recipe = corpus.Recipe is { MaxTrain: null } recipe ? recipe with { MaxTrain = maxTrain, MaxEvaluation = maxEvaluation, SubsetSeed = seed } : null,
         };
     }
 

@@ -26,6 +26,9 @@ public sealed record Corpus(
     /// </summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>How to make this corpus again (in another process, for example); null for a corpus built by hand.</summary>
+    public CorpusRecipe? Recipe { get; init; }
+
     /// <summary>The first twelve hex digits of the SHA-256 of <paramref name="description"/>.</summary>
     public static string FingerprintOf(string description) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)))[..12];

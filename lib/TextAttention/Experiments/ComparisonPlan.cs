@@ -23,7 +23,7 @@ public sealed record ComparisonPlan(IReadOnlyList<string> Poolings, IReadOnlyLis
     public static ComparisonPlan Ci { get; } = new(
         [TextAttention.Attention.Poolings.BlogPost.Attention1, TextAttention.Attention.Poolings.BlogPost.Attention2, "mean"],
         [1, 2],
-        new RunSettings(EmbeddingSize: 64, HiddenSize: 64, MaxLength: 64, BatchSize: 64, Training: new TrainingOptions(Epochs: 2, LearningRate: 2e-3)),
+        new RunSettings(EmbeddingSize: 64, HiddenSize: 64, MaxLength: 64, BatchSize: 64, Training: new TrainingOptions(Epochs: 2, LearningRate: 2e-3), Threads: 1),
         MaxTrain: 1_200,
         MaxEvaluation: 300);
 
@@ -41,7 +41,31 @@ public sealed record ComparisonPlan(IReadOnlyList<string> Poolings, IReadOnlyLis
         MaxEvaluation: 10_000);
 
     /// <summary>The part of <paramref name="corpus"/> this plan trains and evaluates on.</summary>
-    public Corpus Subset(Corpus corpus) => Corpora.Subset(corpus, MaxTrain, MaxEvaluation);
+    public Corpus Subset(Corpus corpus) => Data.Corpora.Subset(corpus, MaxTrain, MaxEvaluation);
+
+    /// <summary>
+    /// The corpora of this plan, loaded with <paramref name="options"/> and cut to size, in catalogue order. A real
+    /// corpus that cannot be had (missing offline, malformed, altered) goes to <paramref name="skipped"/> with the
+    /// reason when one is given; without one the error stops the load.
+    /// </summary>
+    /// <param name="names">The corpora to load; all of <see cref="Corpora.Names"/> when null.</param>
+    public List<Corpus> Corpora(CorpusOptions options, Action<string, Exception>? skipped = null, IEnumerable<string>? names = null)
+    {
+        var corpora = new List<Corpus>();
+        foreach (var name in names ?? Data.Corpora.Names)
+        {
+            try
+            {
+                corpora.Add(Subset(Data.Corpora.Load(name, options)));
+            }
+            catch (Exception e) when (skipped is not null && e is IOException or IO.DataFormatException)
+            {
+                skipped(name, e);
+            }
+        }
+
+        return corpora;
+    }
 
     /// <summary>This plan's grid, for callers that want to subscribe to its hooks before running it.</summary>
     public ExperimentGrid Grid() => new(Poolings, Seeds, Settings);

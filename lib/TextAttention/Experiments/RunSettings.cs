@@ -4,6 +4,10 @@ using TextAttention.Training;
 namespace TextAttention.Experiments;
 
 /// <summary>Sizes and training settings shared by every run of an experiment.</summary>
+/// <param name="Threads">
+/// TorchSharp's intra-op threads while a run trains. Part of the settings because the last digits of a result can
+/// depend on it; a grid spread over worker processes uses it per worker, so its numbers do not depend on how many.
+/// </param>
 public sealed record RunSettings(
     int EmbeddingSize = 64,
     int HiddenSize = 64,
@@ -13,7 +17,8 @@ public sealed record RunSettings(
     int MinFrequency = 2,
     int? MaxVocabulary = 30_000,
     int Heads = 4,
-    TrainingOptions? Training = null)
+    TrainingOptions? Training = null,
+    int Threads = 2)
 {
     public TrainingOptions TrainingOrDefault => Training ?? new TrainingOptions();
 

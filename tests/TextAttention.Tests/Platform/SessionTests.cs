@@ -35,12 +35,30 @@ public sealed class SessionTests
     [InlineData(Session.ProfileVariable, "fast", "use 'ci', 'full' or 'official'")]
     [InlineData(Session.ThreadsVariable, "0", "from 1 to 256")]
     [InlineData(Session.ThreadsVariable, "two", "from 1 to 256")]
+    [InlineData(Session.JobsVariable, "0", "from 1 to 256")]
+    [InlineData(Session.JobsVariable, "many", "from 1 to 256")]
     public void A_bad_setting_is_named_with_its_value(string variable, string value, string advice)
     {
         var error = Assert.Throws<ArgumentException>(() => Session.FromEnvironment(Environment((variable, value)), "/unused"));
 
         Assert.Contains($"{variable}='{value}'", error.Message);
         Assert.Contains(advice, error.Message);
+    }
+
+    [Fact]
+    public void Workers_and_the_run_store_come_from_the_environment_and_shape_the_notebook_grid()
+    {
+        var runs = Path.Combine(Path.GetTempPath(), "textattention-session-runs");
+        var worker = Path.Combine(AppContext.BaseDirectory, "TextAttention.Cli.dll");
+        var session = Session.FromEnvironment(Environment((Session.JobsVariable, "3"), (Session.RunsVariable, runs), (Session.WorkerVariable, worker)), "/unused");
+        var grid = session.Grid(TextAttention.Experiments.ComparisonPlan.Ci);
+        var missing = session with { Worker = "/nowhere/TextAttention.Cli.dll" };
+
+        Assert.Equal(3, grid.Workers!.Count);
+        Assert.Equal(runs, grid.Store!.Directory);
+        Assert.Null((session with { Jobs = 1 }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);
+        Assert.Contains("build it with", Assert.Throws<ArgumentException>(() => missing.Grid(TextAttention.Experiments.ComparisonPlan.Ci)).Message);
+        Assert.Null((missing with { Jobs = null }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);   // unset: falls back to one process
     }
 
     [Fact]
