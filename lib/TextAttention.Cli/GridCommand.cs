@@ -48,18 +48,20 @@ internal static class GridCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: gather the grid from the store, failing with the list of runs that are missing (the merge step after shards)." };
-        var output = new Option<FileInfo?>("--out") { Description = "Write one row per run to this CSV and the learning curves beside it, as notebook 05 does.", HelpName = "file" };
+        var output = new Option<FileInfo?>("--out") { Description = "Write one row per run to this CSV, and beside it the learning curves, per-item test results and the learning-rate search, as notebook 05 does.", HelpName = "file" };
+        var searchOnly = new Option<bool>("--search-only") { Description = "Stop after the learning-rate search (the first phase of a sharded grid)." };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = $"Data folder holding agnews/ and thucnews/ (default: {Repository.DataVariable}, else data/).", HelpName = "dir" };
         var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
 
         var command = new Command("grid", """
-            Train notebook 05's comparison grid (every pooling × seed × corpus of a profile). Runs already in the store
+            Train notebook 05's comparison grid: first the learning-rate search (every pooling × candidate rate on the
+            tuning seed), then every pooling × reported seed × corpus with its chosen rate. Runs already in the store
             are skipped, so an interrupted grid resumes; --jobs spreads runs over worker processes and --shard i/n
-            does one deterministic slice, for a job matrix; --import with --no-train merges the shards. The numbers
-            do not depend on --jobs or --shard.
+            does one deterministic slice, for a job matrix (in two phases: search, then comparison); --import with
+            --no-train merges the shards. The numbers do not depend on --jobs or --shard.
             """)
         {
-            profile, corpora, jobs, shard, runs, fresh, import, noTrain, output, dataDir, offline,
+            profile, corpora, jobs, shard, runs, fresh, import, noTrain, searchOnly, output, dataDir, offline,
         };
         command.SetAction(parse =>
         {
@@ -95,24 +97,69 @@ internal static class GridCommand
                     console.WriteLine($"imported {store.Import(new RunStore(other.FullName))} runs from {other.FullName}");
                 }
 
-                var grid = new ExperimentGrid(plan.Poolings, plan.Seeds, plan.Settings)
-                {
-                    Store = store,
-                    Workers = Workers(parse.GetValue(jobs), plan.Settings.Threads),
-                    Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null,
-                    TrainMissing = !parse.GetValue(noTrain),
-                };
+                ExperimentGrid grid;
+                var workers = Workers(parse.GetValue(jobs), plan.Settings.Threads);
+                var slice = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null;
+                var train = !parse.GetValue(noTrain);
                 console.WriteLine($"{chosen.ToString().ToLowerInvariant()} grid: {string.Join(", ", loaded.Select(c => $"{c.Name} ({c.Fingerprint})"))}; " +
-                                  $"{plan.Poolings.Count} poolings × {plan.Seeds.Count} seeds{(grid.Shard is null ? "" : $", shard {grid.Shard}")}; " +
-                                  $"{grid.Workers?.Count ?? 1} worker(s) × {plan.Settings.Threads} thread(s); store {store.Directory}");
+                                  $"{plan.Poolings.Count} poolings × {plan.Seeds.Count} seeds{(slice is null ? "" : $", shard {slice}")}; " +
+                                  $"{workers?.Count ?? 1} worker(s) × {plan.Settings.Threads} thread(s); store {store.Directory}");
+
+                // 1. The learning-rate search (validation only, tuning seeds); a shard trains its slice of it.
+                List<RunResult> tuning;
+                if (plan.LearningRates.Count > 0)
+                {
+                    console.WriteLine($"learning-rate search: {string.Join(", ", plan.LearningRates)} × seed {string.Join(", ", plan.TuningSeeds)}");
+                    var search = plan.TuningGrid().With(store, workers, slice, train);
+                    GridProgress.Run(console, search, () => search.Run(loaded), (key, run) =>
+                        $"  {key} ({key.Number}/{key.Count}): best validation accuracy {run.History.Best.ValidationAccuracy:P2}, epoch {run.History.BestEpoch} of {run.History.Epochs.Count}");
+                    var complete = plan.TuningGrid().With(store, null, null, trainMissing: false);
+                    try
+                    {
+                        tuning = complete.Run(loaded);
+                    }
+                    catch (InvalidOperationException) when (slice is not null)
+                    {
+                        console.WriteLine($"shard {slice} of the learning-rate search is done. Merge the shards' stores (--import … --no-train --search-only) " +
+                                          "and run the shards again with the merged store imported, for the comparison.");
+                        return 0;
+                    }
+
+                    var choices = LearningRateSearch.Choose(tuning);
+                    console.WriteLine(string.Join("; ", choices.Select(c => $"{c.Dataset} {c.Pooling}: {c.Chosen}")));
+                    if (parse.GetValue(output) is { } tuningFile)
+                    {
+                        var path = Results.TuningPath(tuningFile.FullName);
+                        Results.Save(path, tuning);
+                        console.WriteLine($"wrote {path}");
+                    }
+
+                    if (parse.GetValue(searchOnly))
+                    {
+                        return 0;
+                    }
+
+                    grid = plan.Grid(choices).With(store, workers, slice, train);
+                }
+                else
+                {
+                    grid = plan.Grid().With(store, workers, slice, train);
+                }
+
+                // 2. The comparison: every pooling × reported seed with its chosen rate.
                 var results = GridProgress.Run(console, grid, () => grid.Run(loaded),
                     (key, run) => $"{key} ({key.Number}/{key.Count}): test accuracy {run.Test.Accuracy:P2}, best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}");
                 console.WriteLine();
                 console.WriteLine(TextTables.Format(Statistics.Summary(results.Select(r => r.Score))));
                 if (parse.GetValue(output) is { } file)
                 {
-                    Results.Save(file.FullName, results);
-                    console.WriteLine($"wrote {file.FullName} and {Results.HistoryPath(file.FullName)}");
+                    if (slice is not null)
+                    {
+                        throw new ArgumentException("--out needs the whole grid: merge the shards (--import … --no-train) to write results files.");
+                    }
+
+                    Results.Save(file.FullName, results, items: true);
+                    console.WriteLine($"wrote {file.FullName}, {Results.HistoryPath(file.FullName)} and {Results.ItemsPath(file.FullName)}");
                 }
 
                 return 0;

@@ -20,6 +20,15 @@ public static class ResultsReport
     /// <exception cref="DataFormatException">The file is missing or is not a results file; the message names it.</exception>
     public static List<RunScore> Read(string csv) => CsvFile.Read<RunRow>(csv).Select(r => r.Score).ToList();
 
+    /// <summary>The family of paired comparisons of a results file, with test-item intervals when its items file exists.</summary>
+    public static List<PairedComparison> Comparisons(IReadOnlyList<RunRow> rows, string csv)
+    {
+        var items = Results.ItemsPath(csv);
+        var correct = File.Exists(items) ? Results.Correct(CsvFile.Read<ItemRow>(items)) : null;
+        var scores = rows.Select(r => r.Score).ToList();
+        return Statistics.Family(scores, ComparisonPlan.Family(scores.Select(s => s.Dataset)), correct);
+    }
+
     /// <summary>An image of the section, its path relative to the README's folder, and what it shows.</summary>
     public sealed record Figure(string Path, string Caption);
 
@@ -42,7 +51,9 @@ public static class ResultsReport
     {
         var root = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(readmeFile))!;
         var relativeCsv = System.IO.Path.GetRelativePath(root, csvFile).Replace('\\', '/');
-        var scores = Read(csvFile);
+        var rows = CsvFile.Read<RunRow>(csvFile);
+        var scores = rows.Select(r => r.Score).ToList();
+        var comparisons = Comparisons(rows, csvFile);
         var profile = ProfileOf(csvFile);
         var log = new List<string>();
 
@@ -54,7 +65,12 @@ public static class ResultsReport
                 : $"{path} not redrawn: no Chromium (install chromium or set {StaticCharts.BrowserVariable})");
         }
 
-        Draw("accuracy", ExperimentCharts.AccuracyBars(scores), 960, 480);
+        if (comparisons.Count > 0)
+        {
+            Draw("forest", ExperimentCharts.Forest(comparisons), 1100, 260 + 34 * comparisons.Count);
+        }
+
+        Draw("accuracy", ExperimentCharts.Accuracies(scores), 1200, 440);
         var history = Results.HistoryPath(csvFile);
         if (File.Exists(history))
         {
@@ -71,7 +87,7 @@ public static class ResultsReport
         }
 
         var figures = Figures(root, profile);
-        Update(readmeFile, Markdown(scores, relativeCsv, figures));
+        Update(readmeFile, Markdown(rows, comparisons, relativeCsv, figures));
         log.Add($"rewrote the results section of {System.IO.Path.GetFileName(readmeFile)} from {relativeCsv} ({scores.Count} runs, {figures.Count} figures)");
         return log;
     }
@@ -80,47 +96,82 @@ public static class ResultsReport
     public static List<Figure> Figures(string root, string profile) =>
         new[]
         {
-            new Figure(FigurePath("accuracy", profile), "Test accuracy per pooling and corpus, mean ± std over seeds"),
+            new Figure(FigurePath("forest", profile), "Paired differences in test accuracy (percentage points) with Bonferroni-adjusted 95% intervals over seeds and over test items"),
+            new Figure(FigurePath("accuracy", profile), "Test accuracy per pooling and corpus, mean ± std over seeds, each corpus on its own scale"),
             new Figure(FigurePath("learning-curves", profile), "Validation accuracy by epoch, mean ± std over seeds"),
             new Figure(FigurePath("attention-heatmap", profile), "attention_1's matrix A = softmax(x xᵀ/√d) on an AG News test headline, from notebook 06"),
         }.Where(f => File.Exists(System.IO.Path.Combine(root, f.Path))).ToList();
 
     /// <summary>
-    /// The Markdown of the section: the first figure, a table per dataset, the paired verdicts on the
-    /// blog post's claim, then the other figures.
+    /// The Markdown of the section: the forest plot, the verdicts of the comparison family, a table per dataset and
+    /// pooling (learning rate, epochs, accuracy, macro-F1), how many runs converged, attention_1's matrix statistics,
+    /// then the other figures.
     /// </summary>
-    public static string Markdown(IReadOnlyList<RunScore> scores, string source, IReadOnlyList<Figure> figures)
+    public static string Markdown(IReadOnlyList<RunRow> rows, IReadOnlyList<PairedComparison> comparisons, string source, IReadOnlyList<Figure> figures)
     {
+        string F(double value, int digits = 2) => value.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         text.AppendLine(Start);
-        var seeds = scores.Select(s => s.Seed).Distinct().Count();
+        var seeds = rows.Select(s => s.Seed).Distinct().Count();
         foreach (var figure in figures.Take(1))
         {
             text.AppendLine($"![{figure.Caption}]({figure.Path})");
             text.AppendLine();
         }
 
-        text.AppendLine($"Test accuracy and macro-F1 in %, mean ± standard deviation over {seeds} seeds, from [`{source}`]({source}).");
-        text.AppendLine();
-        text.AppendLine("| dataset | pooling | accuracy | macro-F1 |");
-        text.AppendLine("| --- | --- | --- | --- |");
-        foreach (var group in scores.GroupBy(s => (s.Dataset, s.Pooling)))
+        if (comparisons.Count > 0)
         {
-            var accuracy = Statistics.MeanStd(group.Select(s => s.Accuracy).ToList());
-            var f1 = Statistics.MeanStd(group.Select(s => s.MacroF1).ToList());
-            text.AppendLine(FormattableString.Invariant($"| {group.Key.Dataset} | `{group.Key.Pooling}` | {accuracy.Mean * 100:F2} ± {accuracy.Std * 100:F2} | {f1.Mean * 100:F2} ± {f1.Std * 100:F2} |"));
+            var (attention1, attention2) = Poolings.BlogPost;
+            text.AppendLine($"**Paired verdicts** (`attention_1` = `{attention1}`, `attention_2` = `{attention2}`), differences in percentage points, " +
+                            $"each with 95% intervals Bonferroni-adjusted for the {comparisons.Count} comparisons: over the {seeds} seeds (paired t) and over " +
+                            "test items (paired bootstrap, seeds fixed). A verdict needs both intervals on the same side of 0.");
+            text.AppendLine();
+            foreach (var comparison in comparisons)
+            {
+                text.AppendLine($"- {comparison.Dataset}: {comparison.Verdict}.");
+            }
+
+            text.AppendLine();
         }
 
-        text.AppendLine();
-        var (attention1, attention2) = Poolings.BlogPost;
-        text.AppendLine($"**The blog post's claim**, `attention_1` (`{attention1}`) against `attention_2` (`{attention2}`), paired by seed:");
-        text.AppendLine();
-        foreach (var dataset in scores.Select(s => s.Dataset).Distinct())
+        var stopped = rows.Count(r => r.StoppedEarly == true);
+        var known = rows.Count(r => r.StoppedEarly is not null);
+        if (known > 0)
         {
-            var pools = scores.Where(s => s.Dataset == dataset).Select(s => s.Pooling).ToHashSet();
-            if (pools.Contains(attention1) && pools.Contains(attention2))
+            var capped = rows.Where(r => r.StoppedEarly == false).Select(r => $"{r.Dataset} {r.Pooling} seed {r.Seed}").ToList();
+            text.AppendLine($"Every run trained until validation accuracy stopped improving and kept its best epoch: {stopped} of {known} runs stopped early" +
+                            (capped.Count == 0 ? ", none at the epoch cap." : $"; {capped.Count} reached the cap ({string.Join(", ", capped)})."));
+            text.AppendLine();
+        }
+
+        text.AppendLine($"Test accuracy and macro-F1 in %, mean ± standard deviation over {seeds} seeds, from [`{source}`]({source}); the learning rate " +
+                        "each pooling was given (chosen on validation with a seed that is not reported), and the mean best epoch and epochs run.");
+        text.AppendLine();
+        text.AppendLine("| dataset | pooling | learning rate | best epoch / epochs run | accuracy | macro-F1 |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var group in rows.GroupBy(s => (s.Dataset, s.Pooling)))
+        {
+            var accuracy = Statistics.MeanStd(group.Select(s => s.TestAccuracy).ToList());
+            var f1 = Statistics.MeanStd(group.Select(s => s.TestMacroF1).ToList());
+            var rates = group.Select(r => r.LearningRate).Distinct().ToList();
+            var rate = rates is [{ } one] ? one.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : rates is [null] ? "—" : "mixed";
+            var epochs = group.All(r => r.EpochsRun is not null) ? $"{F(group.Average(r => r.BestEpoch), 1)} / {F(group.Average(r => r.EpochsRun!.Value), 1)}" : F(group.Average(r => r.BestEpoch), 1);
+            text.AppendLine($"| {group.Key.Dataset} | `{group.Key.Pooling}` | {rate} | {epochs} | {F(accuracy.Mean * 100)} ± {F(accuracy.Std * 100)} | {F(f1.Mean * 100)} ± {F(f1.Std * 100)} |");
+        }
+
+        var matrices = rows.Where(r => r.RowEntropy is not null).GroupBy(r => (r.Dataset, r.Pooling)).ToList();
+        if (matrices.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("What the trained `attention_1` matrices A look like on the first 1,000 test texts, mean over seeds (uniform rows would give " +
+                            "relative entropy 1, diagonal mass 1/L and column-sum CV 0; the identity 0, 1 and 0):");
+            text.AppendLine();
+            text.AppendLine("| dataset | pooling | row entropy ÷ log L | diagonal mass | 1/L | CV of column sums |");
+            text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var group in matrices)
             {
-                text.AppendLine($"- {dataset}: {Statistics.Paired(scores, dataset, attention1, attention2).Verdict}.");
+                text.AppendLine($"| {group.Key.Dataset} | `{group.Key.Pooling}` | {F(group.Average(r => r.RowEntropy!.Value), 3)} | {F(group.Average(r => r.DiagonalMass!.Value), 3)} | " +
+                                $"{F(group.Average(r => r.UniformShare!.Value), 3)} | {F(group.Average(r => r.ColumnSumCv!.Value), 3)} |");
             }
         }
 

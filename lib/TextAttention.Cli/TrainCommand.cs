@@ -25,7 +25,8 @@ internal static class TrainCommand
         string? SaveFolder,
         RunStore? Store,
         GridWorkers? Workers,
-        Shard? Shard);
+        Shard? Shard,
+        bool TuneLearningRate);
 
     public static Command Build()
     {
@@ -56,7 +57,11 @@ internal static class TrainCommand
                 r.AddError("--seeds must be a comma-separated list of whole numbers, for example 1,2,3.");
             }
         });
-        var epochs = Positive("--epochs", "Passes over the training split.", 5);
+        var published = ComparisonPlan.Full;
+        var epochs = Positive("--epochs", "The most passes over the training split; training stops earlier when validation accuracy stops improving (see --patience).",
+            published.Settings.TrainingOrDefault.Epochs);
+        var patience = Positive("--patience", "Stop a run after this many epochs without a better validation accuracy; it keeps its best epoch.",
+            published.Settings.TrainingOrDefault.Patience ?? 3);
         var embedding = Positive("--embedding", "Embedding size E.", 64);
         var hidden = Positive("--hidden", "LSTM hidden size H per direction (the pooled vector has 2H).", 64);
         var maxLength = Positive("--max-len", "Texts are truncated to this many tokens.", 64);
@@ -66,12 +71,19 @@ internal static class TrainCommand
         var shard = GridCommand.ShardOption();
         var runs = new Option<DirectoryInfo?>("--runs") { Description = "Keep finished runs in this store and skip those already there, so an interrupted grid resumes.", HelpName = "dir" };
         var fresh = new Option<bool>("--fresh") { Description = "Forget the runs in the --runs store first." };
-        var learningRate = new Option<double>("--lr") { Description = "Adam's learning rate.", DefaultValueFactory = _ => 2e-3 };
+        var learningRate = new Option<string>("--lr")
+        {
+            Description = $"Adam's learning rate, or 'tune': choose each pooling's rate from {string.Join(", ", published.LearningRates.Select(r => r.ToString("G3", CultureInfo.InvariantCulture)))} " +
+                          $"on the validation split with seed {string.Join(", ", published.TuningSeeds)} first, as the published comparison does.",
+            DefaultValueFactory = _ => "tune",
+            HelpName = "rate|tune",
+        };
         learningRate.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is <= 0 or > 1)
+            var text = r.GetValueOrDefault<string>();
+            if (text != "tune" && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate is <= 0 or > 1))
             {
-                r.AddError("--lr must be in (0, 1].");
+                r.AddError("--lr must be 'tune' or a number in (0, 1].");
             }
         });
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = $"Data folder holding agnews/ and thucnews/ (default: {Repository.DataVariable}, else data/).", HelpName = "dir" };
@@ -83,7 +95,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train BiLSTM classifiers for each pooling and seed, then print mean ± std per pooling and the paired verdict on attention_1 vs attention_2.")
         {
-            dataset, pooling, seeds, epochs, embedding, hidden, maxLength, batchSize, learningRate, dataDir, definition, testFile, output, save, threads, jobs, shard, runs, fresh, offline,
+            dataset, pooling, seeds, epochs, patience, embedding, hidden, maxLength, batchSize, learningRate, dataDir, definition, testFile, output, save, threads, jobs, shard, runs, fresh, offline,
         };
         command.SetAction(parse =>
         {
@@ -110,13 +122,15 @@ internal static class TrainCommand
                     Split(parse.GetValue(pooling)!),
                     Split(parse.GetValue(seeds)!).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
                     new RunSettings(parse.GetValue(embedding), parse.GetValue(hidden), parse.GetValue(maxLength), parse.GetValue(batchSize),
-                        Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate)), Threads: parse.GetValue(threads)),
+                        Training: new TrainingOptions(parse.GetValue(epochs), parse.GetValue(learningRate) is "tune" or null ? published.Settings.TrainingOrDefault.LearningRate
+                            : double.Parse(parse.GetValue(learningRate)!, CultureInfo.InvariantCulture), Patience: parse.GetValue(patience)), Threads: parse.GetValue(threads)),
                     parse.GetValue(testFile) is { } file ? Corpora.ReadExternal(corpus.Name, file.FullName, corpus.ClassNames, m => error.WriteLine("note: " + m)) : null,
                     parse.GetValue(output)?.FullName,
                     parse.GetValue(save)?.FullName,
                     store,
                     needsModels ? null : GridCommand.Workers(parse.GetValue(jobs), parse.GetValue(threads)),
-                    parse.GetValue(shard) is { } slice ? Shard.Parse(slice) : null);
+                    parse.GetValue(shard) is { } slice ? Shard.Parse(slice) : null,
+                    parse.GetValue(learningRate) is "tune" or null);
                 return Execute(parse.InvocationConfiguration.Output, request);
             }
             catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
@@ -135,6 +149,29 @@ internal static class TrainCommand
         console.WriteLine($"{corpus.Name}: {corpus.Train.Count} train / {corpus.Validation.Count} validation / {corpus.Test.Count} test, " +
                           $"{corpus.ClassNames.Count} classes, vocabulary {data.Vocabulary.Count:N0}, test OOV {data.TestOutOfVocabularyRate:P1}");
         var grid = new ExperimentGrid(request.Poolings, request.Seeds, request.Settings) { Store = request.Store, Workers = request.Workers, Shard = request.Shard };
+        if (request.TuneLearningRate)
+        {
+            var plan = ComparisonPlan.Full;
+            if (request.Seeds.Intersect(plan.TuningSeeds).Any())
+            {
+                throw new ArgumentException($"seed {string.Join(", ", plan.TuningSeeds)} chooses the learning rates, so it cannot also be reported; pick other --seeds or give --lr.");
+            }
+
+            console.WriteLine($"choosing each pooling's learning rate from {string.Join(", ", plan.LearningRates)} on validation (seed {string.Join(", ", plan.TuningSeeds)}) ...");
+            var search = new ExperimentGrid(request.Poolings, plan.TuningSeeds, request.Settings) { LearningRates = (_, _) => plan.LearningRates }
+                .With(request.Store, request.Workers);
+            var tuning = GridProgress.Run(console, search, () => search.Run([data]), (key, run) =>
+                $"  {key}: best validation accuracy {run.History.Best.ValidationAccuracy:P2} (epoch {run.History.BestEpoch} of {run.History.Epochs.Count})");
+            var choices = LearningRateSearch.Choose(tuning);
+            foreach (var choice in choices)
+            {
+                console.WriteLine($"  {choice.Pooling}: learning rate {choice.Chosen.ToString("G3", CultureInfo.InvariantCulture)}");
+            }
+
+            grid = new ExperimentGrid(request.Poolings, request.Seeds, request.Settings) { LearningRates = LearningRateSearch.AsGridRates(choices) }
+                .With(request.Store, request.Workers, request.Shard);
+        }
+
         var testFile = request.TestFile is null ? null : data.Encode(request.TestFile, request.Settings.MaxLength);
         var extras = new Dictionary<RunKey, string>();
         grid.RunFinished += (key, run) =>
@@ -156,7 +193,7 @@ internal static class TrainCommand
         };
 
         var runs = GridProgress.Run(console, grid, () => grid.Run([data]), (key, run) =>
-            $"{key.Pooling} seed {key.Seed}: test accuracy {run.Test.Accuracy:P2}, macro-F1 {run.Test.MacroF1:P2} (best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}, {run.Seconds:F0} s)" +
+            $"{key.Pooling} seed {key.Seed}{(key.LearningRate is { } rate ? $" (lr {rate.ToString("G3", CultureInfo.InvariantCulture)})" : "")}: test accuracy {run.Test.Accuracy:P2}, macro-F1 {run.Test.MacroF1:P2} (best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}, {run.Seconds:F0} s)" +
             extras.GetValueOrDefault(key, ""));
         console.WriteLine();
         console.WriteLine(TextTables.Format(Statistics.Summary(runs.Select(r => r.Score))));
@@ -169,7 +206,7 @@ internal static class TrainCommand
 
         if (request.Output is not null)
         {
-            Results.Save(request.Output, runs);
+            Results.Save(request.Output, runs, items: true);
             console.WriteLine($"wrote {request.Output} and {Results.HistoryPath(request.Output)}");
         }
 

@@ -133,20 +133,20 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// interrupted notebook resumes where it stopped), spread over <see cref="Jobs"/> worker processes.
     /// </summary>
     /// <exception cref="ArgumentException"><c>TEXTATTENTION_JOBS</c> asks for workers but the worker program is not built.</exception>
-    public ExperimentGrid Grid(ComparisonPlan plan)
+    public ExperimentGrid Grid(ComparisonPlan plan) => Grid(plan.Grid());
+
+    /// <summary><paramref name="grid"/> run as a notebook runs grids: with this session's run store and workers.</summary>
+    /// <exception cref="ArgumentException"><c>TEXTATTENTION_JOBS</c> asks for workers but the worker program is not built.</exception>
+    public ExperimentGrid Grid(ExperimentGrid grid)
     {
-        var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / plan.Settings.Threads);
+        var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / grid.Settings.Threads);
         var workerBuilt = Worker is not null && File.Exists(Worker);
         if (jobs > 1 && !workerBuilt && Jobs is not null)
         {
             throw new ArgumentException($"{JobsVariable}={jobs} needs the worker program, {Worker ?? "TextAttention.Cli.dll"}; build it with `dotnet build -c Release lib/TextAttention.Cli`.");
         }
 
-        return new ExperimentGrid(plan.Poolings, plan.Seeds, plan.Settings)
-        {
-            Store = new RunStore(RunsDirectory),
-            Workers = jobs > 1 && workerBuilt ? GridWorkers.Dotnet(jobs, Worker!) : null,
-        };
+        return grid.With(new RunStore(RunsDirectory), jobs > 1 && workerBuilt ? GridWorkers.Dotnet(jobs, Worker!) : null);
     }
 
     /// <summary>Picks the CI or full value of a setting (the official profile uses the full one).</summary>

@@ -28,6 +28,7 @@ public static class Poolings
         ("han-unmasked", "the blog post's attention_2 exactly: no bias, no mask", (d, _) => new ContextVectorAttention(d, masked: false)),
         ("last", "final hidden states: forward at the last real token, backward at the first", (d, o) => new LastStatePooling(d, o.Bidirectional)),
         ("mean", "mean over real tokens", (d, _) => new MeanPooling(d)),
+        ("sum", "sum over real tokens: the control for attention_1, whose column sums average 1", (d, _) => new SumPooling(d)),
         ("max", "feature-wise max over real tokens", (d, _) => new MaxPooling(d)),
         ("mhsa", "multi-head self-attention (scaled_dot_product_attention), then the mean over real tokens", (d, o) => new MultiHeadSelfAttentionPooling(d, o.Heads)),
     ];

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TextAttention.Attention;
 using TextAttention.Data;
 using TextAttention.Inference;
 using TextAttention.Models;
@@ -40,8 +41,21 @@ public static class Experiment
             settings.TrainingOrDefault with { Seed = seed }, onBatch, onEpoch);
         var test = predictor.Evaluate(data.Test);
         var evidence = data.Corpus.Test.Any(e => e.Evidence is not null) ? EvidenceMass(predictor.Predict(data.Test), data.Corpus.Test) : (double?)null;
-        return new RunResult(data.Corpus.Name, data.Corpus.Fingerprint, pooling, seed, history, test, model, train.RealTokenShare, clock.Elapsed.TotalSeconds, evidence);
+        var correct = string.Concat(data.Test.Select((e, i) => test.Predicted![i] == e.Label ? '1' : '0'));
+        return new RunResult(data.Corpus.Name, data.Corpus.Fingerprint, pooling, seed, history, test, model, train.RealTokenShare, clock.Elapsed.TotalSeconds, evidence)
+        {
+            LearningRate = settings.TrainingOrDefault.LearningRate,
+            Attention = pooling.StartsWith("dot-self", StringComparison.Ordinal) ? MatrixStatistics(predictor, data.Test) : null,
+            TestCorrect = correct,
+        };
     }
+
+    /// <summary>How many test texts the matrix statistics read (the first ones of the split).</summary>
+    public const int MatrixStatisticsTexts = 1_000;
+
+    /// <summary><see cref="AttentionStatistics"/> of a self-attention model on the first <see cref="MatrixStatisticsTexts"/> texts of <paramref name="split"/>.</summary>
+    public static AttentionStatistics MatrixStatistics(Predictor predictor, IReadOnlyList<EncodedExample> split) =>
+        AttentionStatistics.Of(predictor.Predict(split.Take(MatrixStatisticsTexts).ToList(), withMatrix: true).Select(p => p.Matrix!));
 
     /// <summary>
     /// The mean, over predictions, of the share of the pooling's weight that falls on the example's evidence

@@ -12,7 +12,10 @@ namespace TextAttention.Experiments;
 /// <param name="Count">Runs this grid (or shard) does.</param>
 public sealed record RunKey(int Number, int Count, string Dataset, string Pooling, int Seed)
 {
-    public override string ToString() => $"{Dataset} {Pooling} seed {Seed}";
+    /// <summary>The learning rate, when the grid varies it (<see cref="ExperimentGrid.LearningRates"/>); null otherwise.</summary>
+    public double? LearningRate { get; init; }
+
+    public override string ToString() => $"{Dataset} {Pooling} seed {Seed}" + (LearningRate is { } rate ? $" lr {rate.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}" : "");
 }
 
 /// <summary>A deterministic slice of a grid: runs 1-based <see cref="Index"/>, Index + Count, … in grid order.</summary>
@@ -124,6 +127,21 @@ public sealed class ExperimentGrid
     /// </summary>
     public bool TrainMissing { get; init; } = true;
 
+    /// <summary>
+    /// The learning rates to train each (dataset, pooling) with, as one more dimension of the grid (corpus × pooling ×
+    /// learning rate × seed): several for a learning-rate search, one chosen value per pooling for the comparison.
+    /// Null trains everything with the settings' rate.
+    /// </summary>
+    public Func<string, string, IReadOnlyList<double>>? LearningRates { get; init; }
+
+    /// <summary>The same grid (poolings, seeds, settings, learning rates) run another way: with a store, workers or a shard.</summary>
+    public ExperimentGrid With(RunStore? store, GridWorkers? workers, Shard? shard = null, bool? trainMissing = null) =>
+        new(Poolings, Seeds, Settings) { LearningRates = LearningRates, KeepModels = KeepModels, TrainMissing = trainMissing ?? TrainMissing, Store = store, Workers = workers, Shard = shard };
+
+    /// <summary>The settings of a run with learning rate <paramref name="rate"/>.</summary>
+    public RunSettings SettingsFor(double rate) =>
+        rate == Settings.TrainingOrDefault.LearningRate ? Settings : Settings with { Training = Settings.TrainingOrDefault with { LearningRate = rate } };
+
     /// <summary>Trains every (pooling, seed) on each corpus, corpus by corpus, preparing each corpus once.</summary>
     public List<RunResult> Run(IReadOnlyList<Corpus> corpora) => Run(corpora.Select(c => new Lazy<PreparedCorpus>(() => Experiment.Prepare(c, Settings))).ToList(),
         corpora);
@@ -132,7 +150,7 @@ public sealed class ExperimentGrid
     public List<RunResult> Run(IReadOnlyList<PreparedCorpus> corpora) => Run(corpora.Select(c => new Lazy<PreparedCorpus>(c)).ToList(),
         corpora.Select(c => c.Corpus).ToList());
 
-    private sealed record Planned(RunKey Key, int Corpus, string Pooling, int Seed, int Slot);
+    private sealed record Planned(RunKey Key, int Corpus, string Pooling, int Seed, int Slot, RunSettings Settings);
 
     private List<RunResult> Run(IReadOnlyList<Lazy<PreparedCorpus>> prepared, IReadOnlyList<Corpus> corpora)
     {
@@ -141,22 +159,27 @@ public sealed class ExperimentGrid
             throw new ArgumentException("KeepModels needs every run trained in this process: leave Store and Workers unset.");
         }
 
-        var order = new List<(int Corpus, string Pooling, int Seed)>();
+        var order = new List<(int Corpus, string Pooling, double Rate, int Seed)>();
         for (var c = 0; c < corpora.Count; c++)
         {
             foreach (var pooling in Poolings)
             {
-                order.AddRange(Seeds.Select(seed => (c, pooling, seed)));
+                foreach (var rate in LearningRates?.Invoke(corpora[c].Name, pooling) ?? [Settings.TrainingOrDefault.LearningRate])
+                {
+                    order.AddRange(Seeds.Select(seed => (c, pooling, rate, seed)));
+                }
             }
         }
 
         var mine = order.Where((_, position) => Shard is null || Shard.Contains(position)).ToList();
-        var planned = mine.Select((r, slot) => new Planned(new RunKey(slot + 1, mine.Count, corpora[r.Corpus].Name, r.Pooling, r.Seed), r.Corpus, r.Pooling, r.Seed, slot)).ToList();
+        var planned = mine.Select((r, slot) => new Planned(
+            new RunKey(slot + 1, mine.Count, corpora[r.Corpus].Name, r.Pooling, r.Seed) { LearningRate = LearningRates is null ? null : r.Rate },
+            r.Corpus, r.Pooling, r.Seed, slot, SettingsFor(r.Rate))).ToList();
         var results = new RunResult?[planned.Count];
         foreach (var run in planned)
         {
             var corpus = corpora[run.Corpus];
-            if (Store?.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, Settings) is { } stored)
+            if (Store?.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, run.Settings) is { } stored)
             {
                 results[run.Slot] = stored;
                 RunRestored?.Invoke(run.Key, stored);
@@ -192,10 +215,10 @@ public sealed class ExperimentGrid
             {
                 var key = run.Key;
                 RunStarting?.Invoke(key);
-                var result = Experiment.Run(prepared[run.Corpus].Value, run.Pooling, run.Seed, Settings,
+                var result = Experiment.Run(prepared[run.Corpus].Value, run.Pooling, run.Seed, run.Settings,
                     BatchFinished is null ? null : progress => BatchFinished(key, progress),
                     EpochFinished is null ? null : epoch => EpochFinished(key, epoch));
-                Store?.Save(result, Settings);
+                Store?.Save(result, run.Settings);
                 RunFinished?.Invoke(key, result);
                 results[run.Slot] = KeepModels ? result : result.ReleaseModel();
             }
@@ -218,7 +241,7 @@ public sealed class ExperimentGrid
         var job = new GridJob(
             used.Select(c => new JobCorpus(corpora[c].Recipe ?? throw new ArgumentException($"{corpora[c].Name} has no recipe (it was not made by Corpora.Load), so a worker cannot load it."),
                 corpora[c].Name, corpora[c].Fingerprint)).ToList(),
-            pending.Select(r => new JobRun(used.IndexOf(r.Corpus), r.Pooling, r.Seed)).ToList(),
+            pending.Select(r => new JobRun(used.IndexOf(r.Corpus), r.Pooling, r.Seed, r.Settings.TrainingOrDefault.LearningRate)).ToList(),
             Settings, store.Directory);
         Directory.CreateDirectory(store.Directory);
         foreach (var stale in Directory.EnumerateFiles(store.Directory, "grid-*.job"))
@@ -290,7 +313,7 @@ public sealed class ExperimentGrid
                         break;
                     case "finished":
                         var corpus = corpora[run.Corpus];
-                        var result = store.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, Settings)
+                        var result = store.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, run.Settings)
                                      ?? throw new InvalidOperationException($"a worker reported {run.Key} finished, but {store.Directory} does not hold it.");
                         results[run.Slot] = result;
                         RunFinished?.Invoke(run.Key, result);

@@ -8,8 +8,8 @@ namespace TextAttention.Experiments;
 /// <summary>One corpus of a <see cref="GridJob"/>: how to load it, its name, and the fingerprint the load must reproduce.</summary>
 public sealed record JobCorpus(CorpusRecipe Recipe, string Name, string Fingerprint);
 
-/// <summary>One run of a <see cref="GridJob"/>: an index into its corpora, a pooling and a seed.</summary>
-public sealed record JobRun(int Corpus, string Pooling, int Seed);
+/// <summary>One run of a <see cref="GridJob"/>: an index into its corpora, a pooling, a seed and its learning rate.</summary>
+public sealed record JobRun(int Corpus, string Pooling, int Seed, double LearningRate);
 
 /// <summary>
 /// What a worker process is asked to train: the corpora (as recipes, since a process cannot share its parent's
@@ -81,7 +81,13 @@ public static class GridWorker
         {
             var run = job.Runs[i];
             var corpus = job.Corpora[run.Corpus];
-            if (!store.TryClaim(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, job.Settings))
+            var settings = job.Settings with { Training = job.Settings.TrainingOrDefault with { LearningRate = run.LearningRate } };
+            if (run.LearningRate == job.Settings.TrainingOrDefault.LearningRate)
+            {
+                settings = job.Settings;
+            }
+
+            if (!store.TryClaim(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, settings))
             {
                 continue;
             }
@@ -89,10 +95,10 @@ public static class GridWorker
             var data = prepared[run.Corpus] ??= Prepare(corpus, job.Settings);
             var index = i;
             report(new WorkerEvent("starting", index));
-            var result = Experiment.Run(data, run.Pooling, run.Seed, job.Settings,
+            var result = Experiment.Run(data, run.Pooling, run.Seed, settings,
                 progress => report(new WorkerEvent("batch", index, Batch: progress)),
                 epoch => report(new WorkerEvent("epoch", index, Epoch: epoch)));
-            store.Save(result.ReleaseModel(), job.Settings);
+            store.Save(result.ReleaseModel(), settings);
             report(new WorkerEvent("finished", index));
         }
     }

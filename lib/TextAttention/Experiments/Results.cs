@@ -6,6 +6,9 @@ using TextAttention.IO;
 namespace TextAttention.Experiments;
 
 /// <summary>One trained run in a results file (<c>comparison-PROFILE.csv</c>, <c>train --out</c>).</summary>
+/// <param name="EpochsRun">Epochs trained before early stopping (or the cap) ended the run.</param>
+/// <param name="StoppedEarly">True when validation stopped improving before the cap; false when the run hit the cap.</param>
+/// <param name="RowEntropy">For <c>dot-self</c> poolings, <see cref="Attention.AttentionStatistics"/> of the trained model; empty otherwise (also the next three).</param>
 /// <param name="Data">
 /// The corpus's <see cref="Data.Corpus.Fingerprint"/>: which exact data the run trained and was tested on (empty in
 /// files written before fingerprints were recorded).
@@ -20,7 +23,14 @@ public sealed record RunRow(
     [property: Name("best_validation_accuracy")] double BestValidationAccuracy,
     [property: Name("evidence_mass")] double? EvidenceMass,
     [property: Name("real_token_share")] double RealTokenShare,
-    [property: Name("data"), Optional][param: Name("data"), Optional] string? Data = null)
+    [property: Name("data"), Optional][param: Name("data"), Optional] string? Data = null,
+    [property: Name("learning_rate"), Optional][param: Name("learning_rate"), Optional] double? LearningRate = null,
+    [property: Name("epochs_run"), Optional][param: Name("epochs_run"), Optional] int? EpochsRun = null,
+    [property: Name("stopped_early"), Optional][param: Name("stopped_early"), Optional] bool? StoppedEarly = null,
+    [property: Name("a_row_entropy"), Optional][param: Name("a_row_entropy"), Optional] double? RowEntropy = null,
+    [property: Name("a_diagonal_mass"), Optional][param: Name("a_diagonal_mass"), Optional] double? DiagonalMass = null,
+    [property: Name("a_column_sum_cv"), Optional][param: Name("a_column_sum_cv"), Optional] double? ColumnSumCv = null,
+    [property: Name("a_uniform_share"), Optional][param: Name("a_uniform_share"), Optional] double? UniformShare = null)
 {
     [Ignore]
     public RunScore Score => new(Dataset, Pooling, Seed, TestAccuracy, TestMacroF1);
@@ -35,7 +45,18 @@ public sealed record EpochRow(
     [property: Name("train_loss")] double TrainLoss,
     [property: Name("validation_loss")] double ValidationLoss,
     [property: Name("validation_accuracy")] double ValidationAccuracy,
-    [property: Name("validation_macro_f1")] double ValidationMacroF1);
+    [property: Name("validation_macro_f1")] double ValidationMacroF1,
+    [property: Name("learning_rate"), Optional][param: Name("learning_rate"), Optional] double? LearningRate = null);
+
+/// <summary>
+/// Whether each run got each test item right (<c>comparison-PROFILE.items.csv</c>): one string of '1' and '0' per run,
+/// in test-split order, for the paired bootstrap over test items.
+/// </summary>
+public sealed record ItemRow(
+    [property: Name("dataset")] string Dataset,
+    [property: Name("pooling")] string Pooling,
+    [property: Name("seed")] int Seed,
+    [property: Name("correct")] string Correct);
 
 /// <summary>
 /// The typed results schema: run results as rows, written and read through <see cref="CsvFile"/>, and as
@@ -47,21 +68,43 @@ public static class Results
     /// <summary>One row per run.</summary>
     public static List<RunRow> Runs(IEnumerable<RunResult> runs) =>
         runs.Select(r => new RunRow(r.Dataset, r.Pooling, r.Seed, r.History.BestEpoch, r.Test.Accuracy, r.Test.MacroF1,
-            r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare, r.Data)).ToList();
+            r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare, r.Data, r.LearningRate, r.History.Epochs.Count, r.History.StoppedEarly,
+            r.Attention?.RowEntropy, r.Attention?.DiagonalMass, r.Attention?.ColumnSumCv, r.Attention?.UniformShare)).ToList();
 
     /// <summary>One row per run and epoch.</summary>
     public static List<EpochRow> Epochs(IEnumerable<RunResult> runs) =>
         runs.SelectMany(r => r.History.Epochs.Select(e => new EpochRow(r.Dataset, r.Pooling, r.Seed, e.Epoch, e.TrainLoss, e.ValidationLoss,
-            e.ValidationAccuracy, e.ValidationMacroF1))).ToList();
+            e.ValidationAccuracy, e.ValidationMacroF1, r.LearningRate))).ToList();
+
+    /// <summary>One row per run with its per-item correctness on test.</summary>
+    public static List<ItemRow> Items(IEnumerable<RunResult> runs) =>
+        runs.Select(r => new ItemRow(r.Dataset, r.Pooling, r.Seed, r.TestCorrect)).ToList();
+
+    /// <summary>Per-item correctness keyed by (dataset, pooling, seed), as <see cref="Statistics.Family"/> takes it.</summary>
+    public static Dictionary<(string Dataset, string Pooling, int Seed), string> Correct(IEnumerable<ItemRow> rows) =>
+        rows.Where(r => r.Correct.Length > 0).ToDictionary(r => (r.Dataset, r.Pooling, r.Seed), r => r.Correct);
+
+    /// <summary>The learning-rate search beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.tuning.csv</c>.</summary>
+    public static string TuningPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".tuning.csv";
+
+    /// <summary>The items file beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.items.csv</c>.</summary>
+    public static string ItemsPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".items.csv";
 
     /// <summary>The history file beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.history.csv</c>.</summary>
     public static string HistoryPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".history.csv";
 
-    /// <summary>Writes the runs to <paramref name="runsPath"/> and their epochs to <see cref="HistoryPath"/>, each atomically.</summary>
-    public static void Save(string runsPath, IReadOnlyList<RunResult> runs)
+    /// <summary>
+    /// Writes the runs to <paramref name="runsPath"/>, their epochs to <see cref="HistoryPath"/> and, when
+    /// <paramref name="items"/>, their per-item test correctness to <see cref="ItemsPath"/>, each atomically.
+    /// </summary>
+    public static void Save(string runsPath, IReadOnlyList<RunResult> runs, bool items = false)
     {
         CsvFile.Write(runsPath, Runs(runs));
         CsvFile.Write(HistoryPath(runsPath), Epochs(runs));
+        if (items)
+        {
+            CsvFile.Write(ItemsPath(runsPath), Items(runs));
+        }
     }
 
     /// <summary>
@@ -85,6 +128,8 @@ public static class Results
             var t when t == typeof(int) => new Int32DataFrameColumn(name, values.Select(v => (int)v!)),
             var t when t == typeof(double) => new DoubleDataFrameColumn(name, values.Select(v => (double)v!)),
             var t when t == typeof(double?) => new DoubleDataFrameColumn(name, values.Select(v => (double?)v)),
+            var t when t == typeof(int?) => new Int32DataFrameColumn(name, values.Select(v => (int?)v)),
+            var t when t == typeof(bool?) => new BooleanDataFrameColumn(name, values.Select(v => (bool?)v)),
             var t when t == typeof(bool) => new BooleanDataFrameColumn(name, values.Select(v => (bool)v!)),
             _ => new StringDataFrameColumn(name, values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))),
         };

@@ -1,3 +1,4 @@
+using TextAttention.Attention;
 using TextAttention.Models;
 using TextAttention.Training;
 
@@ -23,6 +24,15 @@ public sealed record RunResult(
     double Seconds,
     double? EvidenceMass)
 {
+    /// <summary>Adam's learning rate this run trained with (chosen per pooling and corpus in the published plan).</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>For self-attention poolings: what the trained model's matrices A look like on test texts; null otherwise.</summary>
+    public AttentionStatistics? Attention { get; init; }
+
+    /// <summary>Per test item, in split order: '1' when the run's prediction is right, '0' when wrong; empty when not recorded.</summary>
+    public string TestCorrect { get; init; } = "";
+
     public RunScore Score => new(Dataset, Pooling, Seed, Test.Accuracy, Test.MacroF1);
 
     /// <summary>Disposes the model's native memory and returns this result without it: for grids of many runs.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using TextAttention.Attention;
 using TextAttention.IO;
 using TextAttention.Training;
 
@@ -24,10 +25,16 @@ public sealed class RunStore
 
     public string Directory { get; }
 
-    /// <summary>Sixteen hex digits of the SHA-256 of what decides a run's numbers.</summary>
+    /// <summary>
+    /// The version of what a stored run holds. It is part of every key, so runs stored by a version that recorded
+    /// less (or computed a figure differently) are trained again rather than read back with gaps.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>Sixteen hex digits of the SHA-256 of what decides a run's numbers, and of the store's format version.</summary>
     public static string Key(string data, string pooling, int seed, RunSettings settings) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{data}|{pooling}|{seed}|{JsonSerializer.Serialize(settings)}")))[..16];
+            $"v{FormatVersion}|{data}|{pooling}|{seed}|{JsonSerializer.Serialize(settings)}")))[..16];
 
     /// <summary>Where the run is (or will be) stored.</summary>
     public string PathOf(string dataset, string data, string pooling, int seed, RunSettings settings) =>
@@ -37,7 +44,8 @@ public sealed class RunStore
     public void Save(RunResult run, RunSettings settings)
     {
         var stored = new StoredRun(run.Dataset, run.Data, run.Pooling, run.Seed, settings, [.. run.History.Epochs], run.History.BestEpoch,
-            run.History.StoppedEarly, ToJagged(run.Test.Confusion), run.Test.Loss, run.RealTokenShare, run.Seconds, run.EvidenceMass);
+            run.History.StoppedEarly, ToJagged(run.Test.Confusion), run.Test.Loss, run.RealTokenShare, run.Seconds, run.EvidenceMass,
+            run.LearningRate, run.Attention, run.Test.Predicted?.ToArray(), run.TestCorrect);
         AtomicFile.WriteAllText(PathOf(run.Dataset, run.Data, run.Pooling, run.Seed, settings), JsonSerializer.Serialize(stored, Json));
     }
 
@@ -68,7 +76,12 @@ public sealed class RunStore
         }
 
         return new RunResult(stored.Dataset, stored.Data, stored.Pooling, stored.Seed, new TrainingHistory(stored.Epochs, stored.BestEpoch, stored.StoppedEarly),
-            new Evaluation(ToRectangular(stored.Confusion, path), stored.TestLoss), null, stored.RealTokenShare, stored.Seconds, stored.EvidenceMass);
+            new Evaluation(ToRectangular(stored.Confusion, path), stored.TestLoss) { Predicted = stored.Predicted }, null, stored.RealTokenShare, stored.Seconds, stored.EvidenceMass)
+        {
+            LearningRate = stored.LearningRate,
+            Attention = stored.Attention,
+            TestCorrect = stored.TestCorrect ?? "",
+        };
     }
 
     /// <summary>
@@ -173,5 +186,9 @@ public sealed class RunStore
         double TestLoss,
         double RealTokenShare,
         double Seconds,
-        double? EvidenceMass);
+        double? EvidenceMass,
+        double LearningRate,
+        AttentionStatistics? Attention,
+        int[]? Predicted,
+        string? TestCorrect);
 }

@@ -116,23 +116,27 @@ public sealed class Predictor
     {
         var classes = ClassNames.Count;
         var confusion = new long[classes, classes];
+        var byPosition = new int[examples.Count];
+        var positions = examples.Select((e, i) => e with { Index = i }).ToList();
         double lossSum = 0;
         long count = 0;
-        foreach (var (loss, actual, predicted) in Batches(examples, (batch, output) => (
+        foreach (var (loss, actual, predicted, indices) in Batches(positions, (batch, output) => (
                      nn.functional.cross_entropy(output.Logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>(),
                      batch.Labels.data<long>().ToArray(),
-                     output.Logits.argmax(1).data<long>().ToArray())))
+                     output.Logits.argmax(1).data<long>().ToArray(),
+                     batch.Indices)))
         {
             lossSum += loss;
             for (var i = 0; i < actual.Length; i++)
             {
                 confusion[actual[i], predicted[i]]++;
+                byPosition[indices[i]] = (int)predicted[i];
             }
 
             count += actual.Length;
         }
 
-        return new Evaluation(confusion, count == 0 ? 0 : lossSum / count);
+        return new Evaluation(confusion, count == 0 ? 0 : lossSum / count) { Predicted = byPosition };
     }
 
     private IEnumerable<Prediction> Run(IReadOnlyList<EncodedExample> examples, bool withMatrix, Func<EncodedExample, int, IReadOnlyList<string>> tokensOf, bool label)

@@ -73,21 +73,74 @@ public static class ExperimentCharts
     private static Dictionary<string, Color> PoolingColours(IEnumerable<EpochRow> points) =>
         points.Select(p => p.Pooling).Distinct().Select((p, i) => (p, i)).ToDictionary(x => x.p, x => Color.fromHex(Palette[x.i % Palette.Length]));
 
-    /// <summary>Mean test accuracy per pooling as bars with ± one standard deviation, one colour per dataset.</summary>
-    public static GenericChart AccuracyBars(IEnumerable<RunScore> scores)
+    /// <summary>
+    /// Mean test accuracy per pooling with ± one standard deviation over seeds, one panel per dataset, each on its own
+    /// axis fitted to its points (not from zero, so differences of a point are visible).
+    /// </summary>
+    public static GenericChart Accuracies(IEnumerable<RunScore> scores)
     {
         var list = scores.ToList();
-        var poolings = list.Select(s => s.Pooling).Distinct().ToArray();
-        var bars = list.GroupBy(s => s.Dataset).Select(dataset =>
+        var datasets = list.Select(s => s.Dataset).Distinct().ToArray();
+        if (datasets.Length == 0)
         {
-            var stats = poolings.Select(p => Statistics.MeanStd(dataset.Where(s => s.Pooling == p).Select(s => s.Accuracy).DefaultIfEmpty(double.NaN).ToList())).ToArray();
-            var column = Chart.Column<double, string, string>(stats.Select(s => s.Mean).ToArray(), Keys: poolings, Name: dataset.Key);
-            return Plotly.NET.Chart.withYError(ErrorBars(stats.Select(s => s.Std))).Invoke(column);
+            throw new ArgumentException("no runs.", nameof(scores));
+        }
+
+        var panels = datasets.Select(dataset =>
+        {
+            var runs = list.Where(s => s.Dataset == dataset).ToList();
+            var poolings = runs.Select(s => s.Pooling).Distinct().ToArray();
+            var stats = poolings.Select(p => Statistics.MeanStd(runs.Where(s => s.Pooling == p).Select(s => 100 * s.Accuracy).ToList())).ToArray();
+            var points = Chart.Point<string, double, string>(poolings, stats.Select(s => s.Mean).ToArray(), Name: dataset, ShowLegend: false,
+                MarkerColor: Color.fromHex(Palette[0]));
+            return Plotly.NET.Chart.withYError(ErrorBars(stats.Select(s => s.Std))).Invoke(points);
         });
-        return Chart.Combine(bars)
-            .WithYAxisStyle<double, double, string>(TitleText: "test accuracy")
-            .WithTitle("Test accuracy per pooling (mean ± std over seeds)");
+        return Chart.Grid(panels, 1, datasets.Length, SubPlotTitles: datasets)
+            .WithYAxisStyle<double, double, string>(TitleText: "test accuracy, %")
+            .WithTitle("Test accuracy per pooling (mean ± std over seeds; each panel on its own scale)");
     }
+
+    /// <summary>
+    /// The paired differences as a forest plot, in percentage points: for each comparison the mean difference with its
+    /// family-adjusted 95% interval over seeds and, on the row below, its interval over test items; a line at 0.
+    /// </summary>
+    public static GenericChart Forest(IReadOnlyList<PairedComparison> comparisons)
+    {
+        if (comparisons.Count == 0)
+        {
+            throw new ArgumentException("no comparisons.", nameof(comparisons));
+        }
+
+        string Label(PairedComparison c) => $"{c.Dataset}: {c.A} − {c.B}";
+        var rows = comparisons.Reverse().ToList();   // the first comparison at the top
+        var seedLabels = rows.Select(c => Label(c) + " · seeds").ToArray();
+        var seeds = Chart.Point<double, string, string>(rows.Select(c => 100 * c.MeanDifference).ToArray(), seedLabels, Name: "95% CI over seeds",
+            MarkerColor: Color.fromHex(Palette[0]));
+        seeds = Plotly.NET.Chart.withXError(Asymmetric(rows.Select(c => 100 * (c.High - c.MeanDifference)), rows.Select(c => 100 * (c.MeanDifference - c.Low)))).Invoke(seeds);
+        var charts = new List<GenericChart> { seeds };
+        var withItems = rows.Where(c => c.Items is not null).ToList();
+        if (withItems.Count > 0)
+        {
+            var items = Chart.Point<double, string, string>(withItems.Select(c => 100 * c.MeanDifference).ToArray(), withItems.Select(c => Label(c) + " · test items").ToArray(),
+                Name: "95% CI over test items", MarkerColor: Color.fromHex(Palette[1]));
+            charts.Add(Plotly.NET.Chart.withXError(Asymmetric(withItems.Select(c => 100 * (c.Items!.Value.High - c.MeanDifference)),
+                withItems.Select(c => 100 * (c.MeanDifference - c.Items!.Value.Low)))).Invoke(items));
+        }
+
+        // The zero line goes first and passes through every row, so that it fixes the rows' order: each comparison's two
+        // intervals side by side, the first comparison at the top.
+        var labels = rows.SelectMany(c => c.Items is null ? new[] { Label(c) + " · seeds" } : [Label(c) + " · test items", Label(c) + " · seeds"]).ToArray();
+        charts.Insert(0, Chart.Line<double, string, string>(labels.Select(_ => 0.0).ToArray(), labels, Name: "no difference", ShowLegend: false,
+            LineColor: Color.fromHex("#7f7f7f")));
+        var family = comparisons[0].Family;
+        return Chart.Combine(charts)
+            .WithXAxisStyle<double, double, string>(TitleText: "difference in test accuracy, percentage points (A − B)")
+            .WithTitle($"Paired differences, 95% intervals Bonferroni-adjusted for {family} comparisons");
+    }
+
+    private static Error Asymmetric(IEnumerable<double> plus, IEnumerable<double> minus) =>
+        Error.init<double, double>(null, null, FSharpOption<bool>.Some(false), FSharpOption<IEnumerable<double>>.Some(plus.ToArray()),
+            FSharpOption<IEnumerable<double>>.Some(minus.ToArray()), null, null, null, null, null, null, null, null, null, null);
 
     /// <summary>A confusion matrix as a heatmap: true classes in rows (top to bottom), predicted in columns.</summary>
     public static GenericChart Confusion(Evaluation evaluation, IReadOnlyList<string> classNames, string title)

@@ -5,6 +5,12 @@ namespace TextAttention.Training;
 /// <param name="Loss">Mean cross-entropy over the split.</param>
 public sealed record Evaluation(long[,] Confusion, double Loss)
 {
+    /// <summary>
+    /// The predicted class of every example, in the order of the split (null when not recorded): for paired
+    /// tests over items, such as a bootstrap over the test set.
+    /// </summary>
+    public IReadOnlyList<int>? Predicted { get; init; }
+
     public int Classes => Confusion.GetLength(0);
 
     public long Count

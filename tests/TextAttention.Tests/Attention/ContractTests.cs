@@ -56,8 +56,8 @@ public sealed class ContractTests
 
         var output = pooling.forward(randn(2, 5, 4), mask);
 
-        // The sum over queries is the one exception: its weights total the number of real tokens.
-        double[] expected = name is "dot-self" ? [5, 3] : name is "dot-self-unmasked" ? [5, 5] : [1, 1];
+        // The sums are the exceptions: their weights total the number of real tokens (all tokens, unmasked).
+        double[] expected = name is "dot-self" or "sum" ? [5, 3] : name is "dot-self-unmasked" ? [5, 5] : [1, 1];
         Close(expected, output.Weights.sum(1), 1e-5);
     }
 
@@ -101,7 +101,7 @@ public sealed class ContractTests
     {
         // Experiments, results files and the command line refer to these; renaming one breaks them.
         Assert.Equal(
-            ["dot-self", "dot-self-mean", "dot-self-unmasked", "dot-self-mean-unmasked", "han", "han-bias", "han-unmasked", "last", "mean", "max", "mhsa"],
+            ["dot-self", "dot-self-mean", "dot-self-unmasked", "dot-self-mean-unmasked", "han", "han-bias", "han-unmasked", "last", "mean", "sum", "max", "mhsa"],
             Poolings.Names);
     }
 

@@ -118,6 +118,27 @@ public sealed class HandComputedTests
     }
 
     [Fact]
+    public void Sum_pooling_adds_the_real_tokens()
+    {
+        var output = new SumPooling(2).forward(Of([1, 2, 3, 4, 99, 99], 1, 3, 2), Mask([true, true, false], 1, 3));
+
+        Close([4, 6], output.Context);            // (1 + 3, 2 + 4)
+        Close([1, 1, 0], output.Weights);
+    }
+
+    [Fact]
+    public void Sum_pooling_is_length_times_mean_pooling()
+    {
+        var x = randn(3, 6, 4, dtype: ScalarType.Float64);
+        var mask = Masking.FromLengths(tensor(new long[] { 6, 2, 4 }), 6);
+
+        var sum = new SumPooling(4).forward(x, mask).Context;
+        var mean = new MeanPooling(4).forward(x, mask).Context;
+
+        Close(mean * tensor(new double[] { 6, 2, 4 }).unsqueeze(1), sum, 1e-12);
+    }
+
+    [Fact]
     public void Max_pooling_takes_each_feature_from_the_real_token_that_maximises_it()
     {
         // Feature 0 is largest at t = 1 (3), feature 1 at t = 0 (4); the padding's 100s are ignored.

@@ -24,13 +24,17 @@ public sealed class ResultsReportTests
     {
         var figures = new ResultsReport.Figure[] { new("a.png", "first"), new("b.png", "second") };
 
-        var markdown = ResultsReport.Markdown(ResultsReport.Read(Csv()), "results.csv", figures);
+        var csv = Csv();
+        var rows = CsvFile.Read<TextAttention.Experiments.RunRow>(csv);
 
-        // dot-self-unmasked: mean 0.81, sample std √((0.01² + 0.01²) / 1) = 0.01414 → 81.00 ± 1.41
-        Assert.Contains("| agnews | `dot-self-unmasked` | 81.00 ± 1.41 | 80.00 ± 1.41 |", markdown);
-        Assert.Contains("| agnews | `han-unmasked` | 85.00 ± 1.41 | 84.00 ± 1.41 |", markdown);
-        // Differences −0.04 and −0.04: no spread, so the interval is a point and excludes 0.
-        Assert.Contains("- agnews: han-unmasked is more accurate than dot-self-unmasked by 4.00 %", markdown);
+        var markdown = ResultsReport.Markdown(rows, ResultsReport.Comparisons(rows, csv), "results.csv", figures);
+
+        // dot-self-unmasked: mean 0.81, sample std √((0.01² + 0.01²) / 1) = 0.01414 → 81.00 ± 1.41; no learning rate recorded
+        Assert.Contains("| agnews | `dot-self-unmasked` | — | 3.0 | 81.00 ± 1.41 | 80.00 ± 1.41 |", markdown);
+        Assert.Contains("| agnews | `han-unmasked` | — | 3.0 | 85.00 ± 1.41 | 84.00 ± 1.41 |", markdown);
+        // Differences −0.04 and −0.04: no spread, so the interval is a point and excludes 0; only one comparison of
+        // the family has both poolings here, so nothing is adjusted, and without an items file there is no item interval.
+        Assert.Contains("- agnews: han-unmasked is more accurate than dot-self-unmasked by 4.00 pp (95% CI over seeds 4.00 to 4.00)", markdown);
         Assert.StartsWith(ResultsReport.Start + "\n![first](a.png)", markdown);
         Assert.True(markdown.IndexOf("![second](b.png)", StringComparison.Ordinal) > markdown.IndexOf("- agnews:", StringComparison.Ordinal), "later figures follow the verdict");
     }
@@ -55,10 +59,10 @@ public sealed class ResultsReportTests
         var log = ResultsReport.Generate(readme, csv);
 
         var text = File.ReadAllText(readme);
-        Assert.Contains("| agnews | `han-unmasked` | 85.00 ± 1.41 |", text);
+        Assert.Contains("| agnews | `han-unmasked` | — | 3.0 | 85.00 ± 1.41 |", text);
         Assert.Contains("from [`notebooks/results/comparison-test.csv`](notebooks/results/comparison-test.csv)", text);
         var browser = TextAttention.Notebooks.StaticCharts.FindBrowser() is not null;
-        foreach (var figure in new[] { "notebooks/figures/accuracy-test.png", "notebooks/figures/learning-curves-test.png" })
+        foreach (var figure in new[] { "notebooks/figures/forest-test.png", "notebooks/figures/accuracy-test.png", "notebooks/figures/learning-curves-test.png" })
         {
             Assert.Equal(browser, File.Exists(Path.Combine(root, figure)));
             Assert.Equal(browser, text.Contains($"]({figure})", StringComparison.Ordinal));
@@ -110,8 +114,8 @@ public sealed class ResultsReportTests
 
         var error = Assert.Throws<DataFormatException>(() => ResultsReport.Read(path));
 
-        Assert.Equal($"{path}:1: no column dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share; " +
-                     "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share, data", error.Message);
+        Assert.StartsWith($"{path}:1: no column dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share; " +
+                          "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share, data, learning_rate", error.Message);
     }
 
     [Fact]
@@ -120,14 +124,16 @@ public sealed class ResultsReportTests
         var csv = Repository.Path("notebooks", "results", "comparison-full.csv");
         var figures = ResultsReport.Figures(Repository.Root, "full");
 
-        var expected = ResultsReport.Markdown(ResultsReport.Read(csv), "notebooks/results/comparison-full.csv", figures);
+        var rows = CsvFile.Read<TextAttention.Experiments.RunRow>(csv);
+
+        var expected = ResultsReport.Markdown(rows, ResultsReport.Comparisons(rows, csv), "notebooks/results/comparison-full.csv", figures);
 
         var readme = File.ReadAllText(Repository.Path("README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("<!-- results:start", StringComparison.Ordinal);
         var end = readme.IndexOf(ResultsReport.End, StringComparison.Ordinal) + ResultsReport.End.Length;
         Assert.Equal(expected.TrimEnd('\n'), readme[start..end]);
-        // The accuracy bars, the learning curves and notebook 06's heatmap are all committed.
-        Assert.Equal(3, figures.Count);
+        // The forest plot, the accuracies, the learning curves and notebook 06's heatmap are all committed.
+        Assert.Equal(4, figures.Count);
         Assert.All(figures, f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Repository.Path(f.Path))[..4]));
     }
 }

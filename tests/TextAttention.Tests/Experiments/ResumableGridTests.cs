@@ -32,8 +32,8 @@ public sealed class ResumableGridTests : IDisposable
     private string Files(IReadOnlyList<RunResult> runs, string name)
     {
         var path = Path.Combine(folder, name + ".csv");
-        Results.Save(path, runs);
-        return File.ReadAllText(path) + "\n--- history\n" + File.ReadAllText(Results.HistoryPath(path));
+        Results.Save(path, runs, items: true);
+        return File.ReadAllText(path) + "\n--- history\n" + File.ReadAllText(Results.HistoryPath(path)) + "\n--- items\n" + File.ReadAllText(Results.ItemsPath(path));
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class ResumableGridTests : IDisposable
     }
 
     [Fact]
-    public void The_slurm_example_trains_two_shards_and_merges_them_into_the_results_of_one_run()
+    public void The_slurm_example_trains_two_shards_per_phase_and_merges_them_into_the_results_of_one_run()
     {
         var script = Repository.Path(".ci", "examples", "grid-shards.slurm");
         var reference = Path.Combine(folder, "reference.csv");
@@ -188,12 +188,16 @@ public sealed class ResumableGridTests : IDisposable
             ["SHARD_DIR"] = Path.Combine(folder, "shards"), ["RUNS"] = Path.Combine(folder, "merged"),
             ["SLURM_ARRAY_TASK_COUNT"] = "2", ["SLURM_CPUS_PER_TASK"] = "1", ["SLURM_SUBMIT_DIR"] = Repository.Path(),
         };
-        foreach (var task in new[] { "1", "2" })
+        foreach (var phase in new[] { "search", "compare" })
         {
-            Assert.Equal(0, Bash(script, environment, new() { ["SLURM_ARRAY_TASK_ID"] = task }));
+            foreach (var task in new[] { "1", "2" })
+            {
+                Bash(script, environment, new() { ["PHASE"] = phase, ["SLURM_ARRAY_TASK_ID"] = task });
+            }
+
+            Bash(script, environment, new() { ["PHASE"] = phase, ["MERGE"] = "1" });
         }
 
-        Assert.Equal(0, Bash(script, environment, new() { ["MERGE"] = "1" }));
         var merged = Path.Combine(folder, "shards", "comparison-ci.csv");
         Assert.Equal(File.ReadAllText(reference), File.ReadAllText(merged));
         Assert.Equal(File.ReadAllText(Results.HistoryPath(reference)), File.ReadAllText(Results.HistoryPath(merged)));
@@ -207,7 +211,7 @@ public sealed class ResumableGridTests : IDisposable
             .Select(l => l[(l.IndexOf(" -- ", StringComparison.Ordinal) + 4)..].Replace("${{ matrix.shard }}", "3", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(2, commands.Count);
+        Assert.Equal(4, commands.Count);
         foreach (var command in commands)
         {
             var parsed = TextAttention.Cli.Commands.Build().Parse(command);

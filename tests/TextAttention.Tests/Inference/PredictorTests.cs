@@ -100,6 +100,7 @@ public sealed class PredictorTests
         Assert.Equal(predictions.Count(p => p.Predicted == p.Label) / (double)examples.Count, evaluation.Accuracy, 12);
         var loss = predictions.Average(p => -Math.Log(p.Probabilities[p.Label!.Value]));
         Assert.Equal(loss, evaluation.Loss, 4);
+        Assert.Equal(predictions.Select(p => p.Predicted), evaluation.Predicted!);   // per item, in split order
     }
 
     [Theory]
