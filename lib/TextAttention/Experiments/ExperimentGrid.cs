@@ -139,8 +139,7 @@ public sealed class ExperimentGrid
         new(Poolings, Seeds, Settings) { LearningRates = LearningRates, KeepModels = KeepModels, TrainMissing = trainMissing ?? TrainMissing, Store = store, Workers = workers, Shard = shard };
 
     /// <summary>The settings of a run with learning rate <paramref name="rate"/>.</summary>
-    public RunSettings SettingsFor(double rate) =>
-        rate == Settings.TrainingOrDefault.LearningRate ? Settings : Settings with { Training = Settings.TrainingOrDefault with { LearningRate = rate } };
+    public RunSettings SettingsFor(double rate) => Settings.WithLearningRate(rate);
 
     /// <summary>Trains every (pooling, seed) on each corpus, corpus by corpus, preparing each corpus once.</summary>
     public List<RunResult> Run(IReadOnlyList<Corpus> corpora) => Run(corpora.Select(c => new Lazy<PreparedCorpus>(() => Experiment.Prepare(c, Settings))).ToList(),

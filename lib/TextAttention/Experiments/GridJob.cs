@@ -81,11 +81,7 @@ public static class GridWorker
         {
             var run = job.Runs[i];
             var corpus = job.Corpora[run.Corpus];
-            var settings = job.Settings with { Training = job.Settings.TrainingOrDefault with { LearningRate = run.LearningRate } };
-            if (run.LearningRate == job.Settings.TrainingOrDefault.LearningRate)
-            {
-                settings = job.Settings;
-            }
+            var settings = job.Settings.WithLearningRate(run.LearningRate);
 
             if (!store.TryClaim(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, settings))
             {

@@ -22,6 +22,13 @@ public sealed record RunSettings(
 {
     public TrainingOptions TrainingOrDefault => Training ?? new TrainingOptions();
 
+    /// <summary>
+    /// These settings with Adam's rate set to <paramref name="rate"/>; the very same settings when the rate is already
+    /// theirs, so that a run's store key does not depend on whether its rate was given explicitly.
+    /// </summary>
+    public RunSettings WithLearningRate(double rate) =>
+        rate == TrainingOrDefault.LearningRate ? this : this with { Training = TrainingOrDefault with { LearningRate = rate } };
+
     /// <summary>How training and evaluation batch the examples.</summary>
     public BatchOptions Batching => new(BatchSize, MaxLength: MaxLength);
 }
