@@ -114,8 +114,9 @@ public sealed record ComparisonPlan(IReadOnlyList<string> Poolings, IReadOnlyLis
         : new(Poolings, TuningSeeds, Settings) { LearningRates = (_, _) => LearningRates };
 
     /// <summary>The comparison grid, each pooling trained with the rate the search chose for it on each corpus.</summary>
-    public ExperimentGrid Grid(IEnumerable<LearningRateChoice> chosen) =>
-        new(Poolings, Seeds, Settings) { LearningRates = LearningRateSearch.AsGridRates(chosen) };
+    /// <param name="saveModels">Keep every run's weights in the grid's store (<see cref="ExperimentGrid.SaveModels"/>), for notebook 07.</param>
+    public ExperimentGrid Grid(IEnumerable<LearningRateChoice> chosen, bool saveModels = false) =>
+        new(Poolings, Seeds, Settings) { LearningRates = LearningRateSearch.AsGridRates(chosen), SaveModels = saveModels };
 
     /// <summary>
     /// Trains every (pooling, seed) on each corpus (cut to size by <see cref="Subset"/> first) and returns the

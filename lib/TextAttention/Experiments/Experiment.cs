@@ -33,8 +33,7 @@ public static class Experiment
     {
         var clock = Stopwatch.StartNew();
         manual_seed(seed);
-        var config = new ClassifierConfig(data.Vocabulary.Count, data.Corpus.ClassNames.Count, settings.EmbeddingSize, settings.HiddenSize, pooling, settings.Dropout, settings.Heads);
-        var model = new BiLstmClassifier(config);
+        var model = new BiLstmClassifier(Config(data, pooling, settings));
         var train = new Batcher(data.Train, settings.Batching);
         var predictor = data.Predictor(model, settings);
         var history = Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, train, () => predictor.Evaluate(data.Validation),
@@ -49,6 +48,10 @@ public static class Experiment
             TestCorrect = correct,
         };
     }
+
+    /// <summary>The classifier a run on <paramref name="data"/> builds: the corpus's vocabulary and classes, the settings' sizes.</summary>
+    public static ClassifierConfig Config(PreparedCorpus data, string pooling, RunSettings settings) =>
+        new(data.Vocabulary.Count, data.Corpus.ClassNames.Count, settings.EmbeddingSize, settings.HiddenSize, pooling, settings.Dropout, settings.Heads);
 
     /// <summary>How many test texts the matrix statistics read (the first ones of the split).</summary>
     public const int MatrixStatisticsTexts = 1_000;

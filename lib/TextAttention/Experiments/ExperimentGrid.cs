@@ -112,6 +112,12 @@ public sealed class ExperimentGrid
     /// <summary>Keep every trained model in the results (memory grows with the grid); false releases them. Needs in-process training.</summary>
     public bool KeepModels { get; init; }
 
+    /// <summary>
+    /// Store each run's trained weights beside its figures (needs a <see cref="Store"/>), so that later work can
+    /// reload the models (<see cref="LoadModel"/>); a stored run without weights is trained again.
+    /// </summary>
+    public bool SaveModels { get; init; }
+
     /// <summary>Where finished runs are kept; runs found there are not trained again. Null keeps nothing.</summary>
     public RunStore? Store { get; init; }
 
@@ -136,10 +142,19 @@ public sealed class ExperimentGrid
 
     /// <summary>The same grid (poolings, seeds, settings, learning rates) run another way: with a store, workers or a shard.</summary>
     public ExperimentGrid With(RunStore? store, GridWorkers? workers, Shard? shard = null, bool? trainMissing = null) =>
-        new(Poolings, Seeds, Settings) { LearningRates = LearningRates, KeepModels = KeepModels, TrainMissing = trainMissing ?? TrainMissing, Store = store, Workers = workers, Shard = shard };
+        new(Poolings, Seeds, Settings) { LearningRates = LearningRates, KeepModels = KeepModels, SaveModels = SaveModels, TrainMissing = trainMissing ?? TrainMissing, Store = store, Workers = workers, Shard = shard };
 
     /// <summary>The settings of a run with learning rate <paramref name="rate"/>.</summary>
     public RunSettings SettingsFor(double rate) => Settings.WithLearningRate(rate);
+
+    /// <summary>The trained model of one of this grid's runs on <paramref name="data"/>, read back from the <see cref="Store"/> (see <see cref="SaveModels"/>).</summary>
+    /// <exception cref="InvalidOperationException">The grid has no store.</exception>
+    /// <exception cref="FileNotFoundException">The run's weights were not stored.</exception>
+    public Models.BiLstmClassifier LoadModel(RunResult run, PreparedCorpus data)
+    {
+        var store = Store ?? throw new InvalidOperationException("this grid has no store to load models from.");
+        return store.LoadModel(run, SettingsFor(run.LearningRate), Experiment.Config(data, run.Pooling, Settings));
+    }
 
     /// <summary>Trains every (pooling, seed) on each corpus, corpus by corpus, preparing each corpus once.</summary>
     public List<RunResult> Run(IReadOnlyList<Corpus> corpora) => Run(corpora.Select(c => new Lazy<PreparedCorpus>(() => Experiment.Prepare(c, Settings))).ToList(),
@@ -156,6 +171,11 @@ public sealed class ExperimentGrid
         if (KeepModels && (Store is not null || Workers is { Count: > 1 }))
         {
             throw new ArgumentException("KeepModels needs every run trained in this process: leave Store and Workers unset.");
+        }
+
+        if (SaveModels && Store is null)
+        {
+            throw new ArgumentException("SaveModels needs a Store to save the weights in.");
         }
 
         var order = new List<(int Corpus, string Pooling, double Rate, int Seed)>();
@@ -178,7 +198,8 @@ public sealed class ExperimentGrid
         foreach (var run in planned)
         {
             var corpus = corpora[run.Corpus];
-            if (Store?.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, run.Settings) is { } stored)
+            if (Store?.TryLoad(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, run.Settings) is { } stored
+                && (!SaveModels || Store.HasModel(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, run.Settings)))
             {
                 results[run.Slot] = stored;
                 RunRestored?.Invoke(run.Key, stored);
@@ -217,6 +238,11 @@ public sealed class ExperimentGrid
                 var result = Experiment.Run(prepared[run.Corpus].Value, run.Pooling, run.Seed, run.Settings,
                     BatchFinished is null ? null : progress => BatchFinished(key, progress),
                     EpochFinished is null ? null : epoch => EpochFinished(key, epoch));
+                if (SaveModels)
+                {
+                    Store!.SaveModel(result, run.Settings);
+                }
+
                 Store?.Save(result, run.Settings);
                 RunFinished?.Invoke(key, result);
                 results[run.Slot] = KeepModels ? result : result.ReleaseModel();
@@ -241,7 +267,7 @@ public sealed class ExperimentGrid
             used.Select(c => new JobCorpus(corpora[c].Recipe ?? throw new ArgumentException($"{corpora[c].Name} has no recipe (it was not made by Corpora.Load), so a worker cannot load it."),
                 corpora[c].Name, corpora[c].Fingerprint)).ToList(),
             pending.Select(r => new JobRun(used.IndexOf(r.Corpus), r.Pooling, r.Seed, r.Settings.TrainingOrDefault.LearningRate)).ToList(),
-            Settings, store.Directory);
+            Settings, store.Directory, SaveModels);
         Directory.CreateDirectory(store.Directory);
         foreach (var stale in Directory.EnumerateFiles(store.Directory, "grid-*.job"))
         {

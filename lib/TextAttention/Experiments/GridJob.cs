@@ -15,9 +15,9 @@ public sealed record JobRun(int Corpus, string Pooling, int Seed, double Learnin
 /// What a worker process is asked to train: the corpora (as recipes, since a process cannot share its parent's
 /// memory), the runs still to do in grid order, the settings, and the <see cref="RunStore"/> that receives them.
 /// Workers take runs from the list by claiming them in the store, so N workers share one list without a
-/// coordinator and each run is trained once.
+/// coordinator and each run is trained once. With <paramref name="SaveModels"/> each run's weights are stored too.
 /// </summary>
-public sealed record GridJob(IReadOnlyList<JobCorpus> Corpora, IReadOnlyList<JobRun> Runs, RunSettings Settings, string Store)
+public sealed record GridJob(IReadOnlyList<JobCorpus> Corpora, IReadOnlyList<JobRun> Runs, RunSettings Settings, string Store, bool SaveModels = false)
 {
     /// <summary>Writes the job atomically as JSON.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this));
@@ -83,7 +83,7 @@ public static class GridWorker
             var corpus = job.Corpora[run.Corpus];
             var settings = job.Settings.WithLearningRate(run.LearningRate);
 
-            if (!store.TryClaim(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, settings))
+            if (!store.TryClaim(corpus.Name, corpus.Fingerprint, run.Pooling, run.Seed, settings, job.SaveModels))
             {
                 continue;
             }
@@ -94,6 +94,11 @@ public static class GridWorker
             var result = Experiment.Run(data, run.Pooling, run.Seed, settings,
                 progress => report(new WorkerEvent("batch", index, Batch: progress)),
                 epoch => report(new WorkerEvent("epoch", index, Epoch: epoch)));
+            if (job.SaveModels)
+            {
+                store.SaveModel(result, settings);
+            }
+
             store.Save(result.ReleaseModel(), settings);
             report(new WorkerEvent("finished", index));
         }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using TextAttention.Attention;
 using TextAttention.IO;
+using TextAttention.Models;
 using TextAttention.Training;
 
 namespace TextAttention.Experiments;
@@ -14,7 +15,9 @@ namespace TextAttention.Experiments;
 /// fingerprint, the pooling, the seed and the <see cref="RunSettings"/>. A run under other settings or other data
 /// therefore never counts as done. Files are written atomically once the run has ended, so a stopped process
 /// loses at most the run in progress. The figures round-trip exactly: a run read back gives the same results
-/// files, byte for byte, as the run that wrote it. Models are not stored.
+/// files, byte for byte, as the run that wrote it. A grid with <see cref="ExperimentGrid.SaveModels"/> also keeps each
+/// run's trained weights beside its figures (<c>.weights.bin</c>, written before the figures), for notebooks that
+/// explain the models rather than only score them.
 /// </summary>
 public sealed class RunStore
 {
@@ -39,6 +42,53 @@ public sealed class RunStore
     /// <summary>Where the run is (or will be) stored.</summary>
     public string PathOf(string dataset, string data, string pooling, int seed, RunSettings settings) =>
         Path.Combine(Directory, dataset, $"{pooling}-seed{seed}-{Key(data, pooling, seed, settings)}.json");
+
+    /// <summary>Where the run's trained weights are (or will be) stored.</summary>
+    public string ModelPathOf(string dataset, string data, string pooling, int seed, RunSettings settings) =>
+        Path.ChangeExtension(PathOf(dataset, data, pooling, seed, settings), ".weights.bin");
+
+    /// <summary>Whether the run's weights are stored.</summary>
+    public bool HasModel(string dataset, string data, string pooling, int seed, RunSettings settings) =>
+        File.Exists(ModelPathOf(dataset, data, pooling, seed, settings));
+
+    /// <summary>Saves a finished run's trained weights atomically; call it before <see cref="Save"/>, whose file marks the run done.</summary>
+    /// <exception cref="ArgumentException">The run no longer holds its model.</exception>
+    public void SaveModel(RunResult run, RunSettings settings)
+    {
+        var model = run.Model ?? throw new ArgumentException($"{run.Dataset} {run.Pooling} seed {run.Seed} holds no model to save.", nameof(run));
+        AtomicFile.Write(ModelPathOf(run.Dataset, run.Data, run.Pooling, run.Seed, settings), stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            model.save(writer);
+        });
+    }
+
+    /// <summary>Rebuilds a stored run's model (built by <paramref name="config"/>) in evaluation mode.</summary>
+    /// <exception cref="FileNotFoundException">The run's weights were not stored; the path is named.</exception>
+    /// <exception cref="InvalidDataException">The weights file is damaged or belongs to another model; the path is named.</exception>
+    public BiLstmClassifier LoadModel(RunResult run, RunSettings settings, ClassifierConfig config)
+    {
+        var path = ModelPathOf(run.Dataset, run.Data, run.Pooling, run.Seed, settings);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: the weights of {run.Dataset} {run.Pooling} seed {run.Seed} were not stored; run the grid with SaveModels to store them.", path);
+        }
+
+        var model = new BiLstmClassifier(config);
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            model.load(reader);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{path}: the weights do not load into a {config.Pooling} classifier of this size ({e.Message.Split('\n')[0]}); delete the file to train that run again.", e);
+        }
+
+        model.eval();
+        return model;
+    }
 
     /// <summary>Saves a finished run (its figures, not its model), replacing any earlier copy in one rename.</summary>
     public void Save(RunResult run, RunSettings settings)
@@ -86,12 +136,13 @@ public sealed class RunStore
 
     /// <summary>
     /// Marks a run as taken by one worker, so that the other workers of the same grid leave it alone. True when
-    /// this caller got it; false when another worker holds it or it is already stored.
+    /// this caller got it; false when another worker holds it or it is already stored (with its weights, when
+    /// <paramref name="withModel"/>).
     /// </summary>
-    public bool TryClaim(string dataset, string data, string pooling, int seed, RunSettings settings)
+    public bool TryClaim(string dataset, string data, string pooling, int seed, RunSettings settings, bool withModel = false)
     {
         var path = PathOf(dataset, data, pooling, seed, settings);
-        if (File.Exists(path))
+        if (File.Exists(path) && (!withModel || HasModel(dataset, data, pooling, seed, settings)))
         {
             return false;
         }
@@ -130,12 +181,15 @@ public sealed class RunStore
         }
     }
 
-    /// <summary>Copies every stored run of <paramref name="other"/> into this store (shards gathered from other machines).</summary>
-    /// <returns>How many run files were copied.</returns>
+    /// <summary>Copies every stored run of <paramref name="other"/>, with any stored weights, into this store (shards gathered from other machines).</summary>
+    /// <returns>How many run files were copied (weights not counted).</returns>
     public int Import(RunStore other)
     {
         var copied = 0;
-        foreach (var file in System.IO.Directory.EnumerateFiles(other.Directory, "*.json", SearchOption.AllDirectories))
+        // Weights first: a run's figures mark it complete.
+        var files = System.IO.Directory.EnumerateFiles(other.Directory, "*.weights.bin", SearchOption.AllDirectories)
+            .Concat(System.IO.Directory.EnumerateFiles(other.Directory, "*.json", SearchOption.AllDirectories));
+        foreach (var file in files)
         {
             var relative = Path.GetRelativePath(other.Directory, file);
             var target = Path.Combine(Directory, relative);
@@ -144,7 +198,7 @@ public sealed class RunStore
                 using var source = File.OpenRead(file);
                 source.CopyTo(stream);
             });
-            copied++;
+            copied += file.EndsWith(".json", StringComparison.Ordinal) ? 1 : 0;
         }
 
         return copied;
