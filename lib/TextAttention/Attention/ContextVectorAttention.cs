@@ -32,6 +32,8 @@ public sealed class ContextVectorAttention : SequencePooling
 
     public bool HasBias => b_w is not null;
 
+    public override bool HasAttention => true;
+
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {
         var values = MaskInputs(x, mask);                                 // (B, T, D)
@@ -44,6 +46,7 @@ public sealed class ContextVectorAttention : SequencePooling
         var u = tanh(projected);                                          // (B, T, D), equation (5)
         var scores = matmul(u, u_w).squeeze(-1);                          // (B, T)
         var alpha = IsMasked ? Masking.MaskedSoftmax(scores, mask) : softmax(scores, 1);   // (B, T), equation (6)
+        alpha = Intervene(alpha, IsMasked ? mask : ones_like(mask));      // (B, T), as trained unless replaced
         var context = (alpha.unsqueeze(-1) * values).sum(1);              // (B, D), equation (7)
         return new PoolingOutput(context, alpha, null);
     }

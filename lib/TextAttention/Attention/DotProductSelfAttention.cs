@@ -36,6 +36,8 @@ public sealed class DotProductSelfAttention : SequencePooling
 
     public override bool IsSelfAttention => true;
 
+    public override bool HasAttention => true;
+
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {
         var d_k = x.shape[2];
@@ -46,11 +48,11 @@ public sealed class DotProductSelfAttention : SequencePooling
         {
             var keys = mask.unsqueeze(1);                                         // (B, 1, T)
             var queries = mask.unsqueeze(2);                                      // (B, T, 1)
-            matrix = Masking.MaskedSoftmax(scores, keys).masked_fill(queries.logical_not(), 0);   // (B, T, T)
+            matrix = Intervene(Masking.MaskedSoftmax(scores, keys), keys).masked_fill(queries.logical_not(), 0);   // (B, T, T)
         }
         else
         {
-            matrix = softmax(scores, -1);                                         // (B, T, T)
+            matrix = Intervene(softmax(scores, -1), ones_like(mask).unsqueeze(1)); // (B, T, T)
         }
 
         var perQuery = matmul(matrix, values);                                    // (B, T, D)

@@ -46,6 +46,8 @@ public sealed class MultiHeadSelfAttentionPooling : SequencePooling
 
     public override bool IsSelfAttention => true;
 
+    public override bool HasAttention => true;
+
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {
         long B = x.shape[0], T = x.shape[1], D = x.shape[2];
@@ -58,15 +60,17 @@ public sealed class MultiHeadSelfAttentionPooling : SequencePooling
         // An additive mask with a finite fill: padded keys get weight 0, and an all-padding row stays finite.
         var keyMask = zeros(B, 1, 1, T, dtype: x.dtype, device: x.device)
             .masked_fill(mask.logical_not().view(B, 1, 1, T), Masking.MostNegative(x.dtype));  // (B, 1, 1, T)
-        var heads = nn.functional.scaled_dot_product_attention(q, k, v, keyMask, 0.0, false);   // (B, h, T, d_h)
+        var scores = matmul(q, k.transpose(2, 3)) / Math.Sqrt(d_h);                            // (B, h, T, T)
+        var perHead = Intervene(Masking.MaskedSoftmax(scores, mask.view(B, 1, 1, T)), mask.view(B, 1, 1, T));   // (B, h, T, T)
+        var heads = Intervention == AttentionIntervention.None
+            ? nn.functional.scaled_dot_product_attention(q, k, v, keyMask, 0.0, false)          // (B, h, T, d_h), fused
+            : matmul(perHead, v);                                                              // (B, h, T, d_h), replaced weights
         var y = W_O.forward(heads.transpose(1, 2).reshape(B, T, D));                          // (B, T, D)
 
         var queries = mask.to_type(x.dtype);                                                   // (B, T)
         var lengths = RealLengths(mask, x.dtype).unsqueeze(1);                                 // (B, 1)
         var context = (y * queries.unsqueeze(-1)).sum(1) / lengths;                            // (B, D)
 
-        var scores = matmul(q, k.transpose(2, 3)) / Math.Sqrt(d_h);                            // (B, h, T, T)
-        var perHead = Masking.MaskedSoftmax(scores, mask.view(B, 1, 1, T));                    // (B, h, T, T)
         var matrix = perHead.mean([1]) * queries.unsqueeze(-1);                                  // (B, T, T), padded query rows 0
         var weights = matrix.sum(1) / lengths;                                                 // (B, T)
         return new PoolingOutput(context, weights, matrix);

@@ -32,6 +32,24 @@ public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput
     /// <summary>Whether <see cref="PoolingOutput.Matrix"/> is filled.</summary>
     public virtual bool IsSelfAttention => false;
 
+    /// <summary>Whether the pooling computes attention distributions (softmax over keys) that <see cref="Intervention"/> can replace.</summary>
+    public virtual bool HasAttention => false;
+
+    /// <summary>
+    /// Replaces the pooling's attention distributions by uniform or permuted ones (for the uniform baseline of
+    /// notebook 07); <see cref="AttentionIntervention.None"/>, the default, leaves the model as trained.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to something else on a pooling without attention (mean, sum, max, last).</exception>
+    public AttentionIntervention Intervention
+    {
+        get => _intervention;
+        set => _intervention = value == AttentionIntervention.None || HasAttention
+            ? value
+            : throw new InvalidOperationException($"{GetName()} has no attention weights to replace.");
+    }
+
+    private AttentionIntervention _intervention;
+
     public sealed override PoolingOutput forward(Tensor x, Tensor? mask)
     {
         CheckInputs(x, mask);
@@ -55,6 +73,36 @@ public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput
     /// <summary>Zeroes padded positions of x when this variant is masked, so their values cannot leak into any output.</summary>
     protected Tensor MaskInputs(Tensor x, Tensor mask) =>
         IsMasked ? x.masked_fill(mask.logical_not().unsqueeze(-1), 0) : x;   // (B, T, D)
+
+    /// <summary>
+    /// Applies <see cref="Intervention"/> to attention distributions over the last dimension: <paramref name="keys"/>
+    /// (broadcastable to <paramref name="distribution"/>, Bool) marks the keys a row may read. Uniform spreads each row's
+    /// total evenly over them; permuted moves each row's values to a random order among them. Other keys keep their values.
+    /// </summary>
+    protected Tensor Intervene(Tensor distribution, Tensor keys)
+    {
+        if (Intervention == AttentionIntervention.None)
+        {
+            return distribution;
+        }
+
+        var readable = keys.expand_as(distribution);                                          // (..., T)
+        if (Intervention == AttentionIntervention.Uniform)
+        {
+            var share = readable.to_type(distribution.dtype);
+            var total = (distribution * share).sum(-1, keepdim: true);                          // (..., 1)
+            var spread = total * share / share.sum(-1, keepdim: true).clamp_min(1);              // (..., T)
+            return where(readable, spread, distribution);
+        }
+
+        // Readable keys first in ascending position, then the rest: where each row's values go.
+        var T = distribution.shape[^1];
+        var position = arange(T, dtype: ScalarType.Int64, device: distribution.device);      // (T)
+        var slots = where(readable, position, position + T).argsort(-1);                      // (..., T)
+        // Readable keys first in random order, then the rest in ascending order: where each row's values come from.
+        var shuffled = where(readable, rand(distribution.shape, device: distribution.device), position + 1.0).argsort(-1);   // (..., T)
+        return distribution.scatter(-1, slots, distribution.gather(-1, shuffled));
+    }
 
     /// <summary>The number of real tokens per sequence, as x's dtype, at least 1 so an all-padding row divides safely: (B).</summary>
     protected static Tensor RealLengths(Tensor mask, ScalarType dtype) =>

@@ -82,10 +82,27 @@ public sealed class Predictor
             return tokens.Count == 0 ? [Vocabulary.Unknown] : tokens.Take(MaxLength).ToList();
         }).ToList();
         var encoded = tokenised.Select((tokens, i) => new EncodedExample(Vocabulary.Encode(tokens), Label: 0, Index: i)).ToList();
-        var results = new Prediction[encoded.Count];
-        foreach (var sameLength in encoded.GroupBy(e => e.Ids.Length))
+        return Alone(encoded, withMatrix: true, e => tokenised[e.Index], label: false);
+    }
+
+    /// <summary>
+    /// Encoded examples, each as if it were alone (batched only with examples of the same length, so no pooling
+    /// sees padding), with their labels: the path of notebook 07, whose attributions and erasures read texts one by
+    /// one. Results come back in the order given; <see cref="Prediction.Index"/> is each example's own index.
+    /// </summary>
+    public IReadOnlyList<Prediction> PredictEach(IReadOnlyList<EncodedExample> examples, bool withMatrix = false)
+    {
+        var positions = examples.Select((e, i) => e with { Index = i }).ToList();
+        return Alone(positions, withMatrix, e => e.Ids.Select(id => Vocabulary.Tokens[(int)id]).ToList(), label: true)
+            .Select((p, i) => p with { Index = examples[i].Index }).ToList();
+    }
+
+    private Prediction[] Alone(IReadOnlyList<EncodedExample> positions, bool withMatrix, Func<EncodedExample, IReadOnlyList<string>> tokensOf, bool label)
+    {
+        var results = new Prediction[positions.Count];
+        foreach (var sameLength in positions.GroupBy(e => e.Ids.Length))
         {
-            foreach (var prediction in Run(sameLength.ToList(), withMatrix: true, (e, _) => tokenised[e.Index], label: false))
+            foreach (var prediction in Run(sameLength.ToList(), withMatrix, (e, _) => tokensOf(e), label))
             {
                 results[prediction.Index] = prediction;
             }

@@ -43,12 +43,23 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
     /// <summary>The BiLSTM; its <see cref="BiLstmEncoder.Packed"/> switch selects the slow reference path.</summary>
     public BiLstmEncoder Encoder => encoder;
 
+    /// <summary>The pooling, for example to set its <see cref="SequencePooling.Intervention"/>.</summary>
+    public SequencePooling Pooling => pooling;
+
     /// <param name="ids">Token ids (B, T), padded with 0.</param>
     /// <param name="lengths">True lengths (B), int64 on the CPU, each at least 1.</param>
-    public override ClassifierOutput forward(Tensor ids, Tensor lengths)
+    public override ClassifierOutput forward(Tensor ids, Tensor lengths) => Classify(Embed(ids), lengths);
+
+    /// <summary>The embedded tokens (B, T, E) that <see cref="Classify"/> reads; padding embeds to 0.</summary>
+    public Tensor Embed(Tensor ids) => embeddingDropout.forward(embedding.forward(ids));
+
+    /// <summary>
+    /// The rest of the forward pass, from embedded tokens (B, T, E): the entry point for attributions, which
+    /// differentiate the output with respect to the embeddings or move along a path between two of them.
+    /// </summary>
+    public ClassifierOutput Classify(Tensor embedded, Tensor lengths)
     {
-        var T = ids.shape[1];
-        var embedded = embeddingDropout.forward(embedding.forward(ids));                                  // (B, T, E)
+        var T = embedded.shape[1];
         var x = encoder.forward(embedded, lengths);                                                       // (B, T, 2H)
         var mask = Masking.FromLengths(lengths, T);                                                       // (B, T)
         var pooled = pooling.forward(x, mask);                                                            // (B, 2H)
