@@ -58,13 +58,23 @@ internal static class ReproduceCommand
             Description = "Forget the finished runs in notebooks/runs (the store that lets an interrupted notebook 05 resume) and train them all again.",
         };
 
+        var tidy = new Option<bool>("--tidy")
+        {
+            Description = "Run nothing: clean the outputs committed in notebooks/ again by the current rules (after they changed) and report what is still unfit to commit.",
+        };
+
         var command = new Command("reproduce", "Build the library, then execute every notebook in notebooks/ headless with dotnet-repl, in order.")
         {
-            profile, output, timeout, only, writeBack, jobs, fresh,
+            profile, output, timeout, only, writeBack, jobs, fresh, tidy,
         };
         command.SetAction(parse =>
         {
             var root = Repository.Root();
+            if (parse.GetValue(tidy))
+            {
+                return Tidy(root, parse.GetValue(only) ?? []);
+            }
+
             var request = new Request(
                 Enum.Parse<Profile>(parse.GetValue(profile)!, ignoreCase: true),
                 parse.GetValue(output)?.FullName ?? Path.Combine(root, "notebooks", "executed"),
@@ -82,6 +92,30 @@ internal static class ReproduceCommand
             return Execute(runner, request);
         });
         return command;
+    }
+
+    private static int Tidy(string root, string[] prefixes)
+    {
+        var problems = 0;
+        foreach (var notebook in Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)
+                     .Where(n => prefixes.Length == 0 || prefixes.Any(p => Path.GetFileName(n).StartsWith(p, StringComparison.Ordinal))))
+        {
+            var committed = File.ReadAllText(notebook);
+            var tidied = NotebookOutputs.Merge(committed, committed);
+            if (tidied != committed)
+            {
+                AtomicFile.WriteAllText(notebook, tidied);
+                Console.WriteLine($"{Path.GetFileName(notebook)}: outputs cleaned");
+            }
+
+            foreach (var problem in NotebookOutputs.Problems(tidied))
+            {
+                Console.WriteLine($"{Path.GetFileName(notebook)}: {problem}");
+                problems++;
+            }
+        }
+
+        return problems == 0 ? 0 : 1;
     }
 
     private static int Execute(NotebookRunner runner, Request request)

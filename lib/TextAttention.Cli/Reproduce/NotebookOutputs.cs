@@ -11,7 +11,9 @@ namespace TextAttention.Cli.Reproduce;
 /// byte in meaning, only outputs and execution counts come from the run, and what would change on
 /// every run or reveal this machine is removed (package-install progress, extension paths, random
 /// chart element ids, execution timestamps), and so is the kernel's display of a null value, which
-/// carries nothing but a style sheet.
+/// carries nothing but a style sheet, and the installed-packages list and imported markdown of the setup cell. An interactive chart
+/// that has its PNG copy right after it is dropped too: GitHub strips the chart's scripts and would show an
+/// empty box above the picture, while VS Code and Jupyter draw the interactive chart again when the cell runs.
 /// </summary>
 public static partial class NotebookOutputs
 {
@@ -52,12 +54,27 @@ public static partial class NotebookOutputs
                 throw new InvalidOperationException($"cell {i + 1} differs between the source and the executed notebook");
             }
 
-            var outputs = new JsonArray();
+            var kept = new List<JsonObject>();
             foreach (var output in run["outputs"]?.AsArray() ?? [])
             {
-                if (Clean(output!.DeepClone().AsObject(), charts) is { } kept)
+                if (Clean(output!.DeepClone().AsObject(), charts) is { } clean)
                 {
-                    outputs.Add(kept);
+                    kept.Add(clean);
+                }
+            }
+
+            if (SourceText(cell).TrimStart().StartsWith("#!import", StringComparison.Ordinal))
+            {
+                // An imported file's markdown cells are its own documentation, not this notebook's output.
+                kept.RemoveAll(o => o["data"]?["text/markdown"] is not null);
+            }
+
+            var outputs = new JsonArray();
+            for (var o = 0; o < kept.Count; o++)
+            {
+                if (!(IsInteractiveChart(kept[o]) && o + 1 < kept.Count && kept[o + 1]["data"]?["image/png"] is not null))
+                {
+                    outputs.Add(kept[o]);
                 }
             }
 
@@ -103,6 +120,11 @@ public static partial class NotebookOutputs
                 {
                     problems.Add($"{where}: a random id that changes on every run");
                 }
+
+                if (Joined(output["data"]?["text/html"]) is { Length: > 0 } html && output["data"]?["text/plain"] is null && BlankWithoutScripts(html))
+                {
+                    problems.Add($"{where}: an HTML output that shows nothing once its scripts are stripped (as on GitHub)");
+                }
             }
 
             if (cells[i]!["metadata"]?.ToJsonString(Compact).Contains("dotnet_repl_", StringComparison.Ordinal) == true)
@@ -120,6 +142,7 @@ public static partial class NotebookOutputs
         var html = Joined(data?["text/html"]);
         var plain = Joined(data?["text/plain"]);
         if (html.Contains("<strong>Installing Packages</strong>", StringComparison.Ordinal) ||
+            html.Contains("<strong>Installed Packages</strong>", StringComparison.Ordinal) ||
             plain.StartsWith("Loading extensions from ", StringComparison.Ordinal) ||
             html.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>", StringComparison.Ordinal))
         {
@@ -141,6 +164,31 @@ public static partial class NotebookOutputs
         output["metadata"] = new JsonObject();
         return output;
     }
+
+    /// <summary>Whether an output is a Plotly chart drawn by scripts (nothing to see where scripts do not run).</summary>
+    private static bool IsInteractiveChart(JsonObject output) =>
+        Joined(output["data"]?["text/html"]) is { Length: > 0 } html && html.Contains("Plotly", StringComparison.Ordinal) && BlankWithoutScripts(html);
+
+    /// <summary>Whether HTML shows no text, image or table once its scripts are removed: what GitHub's renderer leaves of it.</summary>
+    public static bool BlankWithoutScripts(string html)
+    {
+        var withoutScripts = Script().Replace(html, "");
+        if (Visual().IsMatch(withoutScripts))
+        {
+            return false;
+        }
+
+        return System.Net.WebUtility.HtmlDecode(Tag().Replace(withoutScripts, "")).Trim().Length == 0;
+    }
+
+    [GeneratedRegex(@"<script\b.*?</script\s*>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex Script();
+
+    [GeneratedRegex(@"<(img|svg|table|canvas|iframe)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Visual();
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex Tag();
 
     private static string Id(Dictionary<string, string> charts, string key)
     {

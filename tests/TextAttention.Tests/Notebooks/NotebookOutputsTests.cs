@@ -19,8 +19,10 @@ public sealed class NotebookOutputsTests
           {"cell_type": "code", "execution_count": 3, "metadata": {"dotnet_repl_cellExecutionStartTime": "2026-11-24T23:34:29"}, "source": ["Show(chart)"], "outputs": [
             {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div><strong>Installing Packages</strong></div>"]}},
             {"output_type": "display_data", "metadata": {}, "data": {"text/plain": ["Loading extensions from `/root/.nuget/packages/x.dll`"]}},
-            {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div id=\"fe0933e4-45d7-470c-ab04-4c68ddd19dd4\"></div><script>var renderPlotly_fe0933e445d7470cab044c68ddd19dd4 = 1;</script>"]}},
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div id=\"fe0933e4-45d7-470c-ab04-4c68ddd19dd4\"></div><script>var renderPlotly_fe0933e445d7470cab044c68ddd19dd4 = Plotly.newPlot;</script>"]}},
             {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}},
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div><div></div><div></div><div><strong>Installed Packages</strong><ul><li><span>CsvHelper, 33.1.0</span></li></ul></div></div>"]}},
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div id=\"0b1c2d3e-45d7-470c-ab04-4c68ddd19dd4\"></div><script>var renderPlotly_0b1c2d3e45d7470cab044c68ddd19dd4 = Plotly.newPlot;</script>"]}},
             {"output_type": "display_data", "metadata": {}, "data": {"text/html": ["<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div><style>td {}</style>"]}}
           ]}
          ],
@@ -38,9 +40,11 @@ public sealed class NotebookOutputsTests
         Assert.Equal(3, (int?)code["execution_count"]);
         Assert.Equal("""{"polyglot_notebook":{"kernelName":"csharp"}}""", code["metadata"]!.ToJsonString());
         var outputs = code["outputs"]!.AsArray();
-        Assert.Equal(2, outputs.Count);   // the install progress, the extension path and the null display are gone
-        Assert.Equal("""<div id="chart0001"></div><script>var renderPlotly_chart0001 = 1;</script>""", (string?)outputs[0]!["data"]!["text/html"]);
-        Assert.Equal("iVBORw0KGgo=", (string?)outputs[1]!["data"]!["image/png"]);
+        // The install progress and list, the extension path and the null display are gone, and so is the interactive
+        // chart that has its PNG copy after it (blank on GitHub); a chart without a copy stays.
+        Assert.Equal(2, outputs.Count);
+        Assert.Equal("iVBORw0KGgo=", (string?)outputs[0]!["data"]!["image/png"]);
+        Assert.Equal("""<div id="chart0002"></div><script>var renderPlotly_chart0002 = Plotly.newPlot;</script>""", (string?)outputs[1]!["data"]!["text/html"]);
     }
 
     [Fact]
@@ -49,7 +53,8 @@ public sealed class NotebookOutputsTests
         var once = NotebookOutputs.Merge(Source, Executed);
 
         Assert.Equal(once, NotebookOutputs.Merge(once, Executed));
-        Assert.Empty(NotebookOutputs.Problems(once));
+        Assert.Equal(once, NotebookOutputs.Merge(once, once));
+        Assert.Equal(["cell 2: an HTML output that shows nothing once its scripts are stripped (as on GitHub)"], NotebookOutputs.Problems(once));
     }
 
     [Fact]
@@ -83,6 +88,15 @@ public sealed class NotebookOutputsTests
         Assert.Contains("cell 1: execution timestamps in its metadata", problems);
         Assert.Contains(problems, p => p.Contains("bytes, over 60"));
     }
+
+    [Theory]
+    [InlineData("<div id=\"chart0001\"></div><script>Plotly.newPlot('chart0001', [])</script>", true)]
+    [InlineData("<div><script>x()</script>   &nbsp; </div>", true)]
+    [InlineData("<div>loss 0.31</div><script>x()</script>", false)]
+    [InlineData("<img src=\"data:image/png;base64,iVBORw0KGgo=\"/>", false)]
+    [InlineData("<table><tr><td></td></tr></table>", false)]
+    public void An_HTML_output_is_blank_when_nothing_is_left_to_see_without_its_scripts(string html, bool blank) =>
+        Assert.Equal(blank, NotebookOutputs.BlankWithoutScripts(html));
 
     public static TheoryData<string> NotebookFiles() => NotebookPinTests.NotebookFiles();
 
