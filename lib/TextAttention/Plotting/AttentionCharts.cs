@@ -47,9 +47,18 @@ public static class AttentionCharts
     public static GenericChart WeightBars(IReadOnlyList<string> tokens, string title, params (string Name, Tensor Weights)[] series) =>
         WeightBars(tokens, title, series.Select(s => (s.Name, (IReadOnlyList<double>)Values(s.Weights))).ToArray());
 
-    /// <summary>One weight per token as bars (for example a prediction's weights); several series side by side when given.</summary>
+    /// <summary>
+    /// One weight per token as bars (for example a prediction's weights), every token labelled on the axis. Several
+    /// series go in panels one above the other, each on its own scale, so a series of small weights (attention_1's
+    /// near-uniform 1/L) stays visible beside one that puts 0.95 on a single token.
+    /// </summary>
     public static GenericChart WeightBars(IReadOnlyList<string> tokens, string title, params (string Name, IReadOnlyList<double> Weights)[] series)
     {
+        if (series.Length == 0)
+        {
+            throw new ArgumentException("give at least one series of weights.", nameof(series));
+        }
+
         var labels = TokenLabels(tokens);
         var bars = series.Select(s =>
         {
@@ -60,8 +69,33 @@ public static class AttentionCharts
             }
 
             return Chart.Column<double, string, string>(values, Keys: labels, Name: s.Name);
-        });
-        return Chart.Combine(bars).WithYAxisStyle<double, double, string>(TitleText: "weight").WithTitle(title);
+        }).ToList();
+        if (bars.Count == 1)
+        {
+            return EveryTick(bars[0].WithYAxisStyle<double, double, string>(TitleText: "weight"), labels.Length, axes: 1).WithTitle(title);
+        }
+
+        var grid = Chart.Grid(bars, bars.Count, 1, SubPlotTitles: series.Select(s => s.Name).ToArray());
+        return EveryTick(grid, labels.Length, axes: bars.Count).WithTitle(title);
+    }
+
+    /// <summary>
+    /// Labels every category on the x axes (Plotly skips labels when they crowd), turned and in a smaller type when
+    /// there are many, so that each token of a text can be read under its bar.
+    /// </summary>
+    private static GenericChart EveryTick(GenericChart chart, int categories, int axes)
+    {
+        for (var i = 1; i <= axes; i++)
+        {
+            var axis = new Plotly.NET.LayoutObjects.LinearAxis();
+            axis.SetProperty("dtick", 1);
+            axis.SetProperty("tickangle", categories > 12 ? -60 : 0);
+            axis.SetProperty("tickfont", Font.init(null, Microsoft.FSharp.Core.FSharpOption<double>.Some(categories > 40 ? 8 : categories > 20 ? 10 : 12), null));
+            axis.SetProperty("automargin", true);
+            chart = Plotly.NET.Chart.withXAxis(axis, StyleParam.SubPlotId.NewXAxis(i)).Invoke(chart);
+        }
+
+        return chart;
     }
 
     /// <summary>Lines of y against x, one per named series, with markers.</summary>

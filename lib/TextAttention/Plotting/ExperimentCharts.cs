@@ -152,7 +152,14 @@ public static class ExperimentCharts
         }
 
         var rows = Enumerable.Range(0, k).Select(i => Enumerable.Range(0, k).Select(j => (double)evaluation.Confusion[i, j]).ToArray()).ToArray();
-        return Chart.Heatmap<double, string, string, string>(rows, X: classNames.ToArray(), Y: classNames.ToArray(), ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true)
+        var heatmap = Chart.Heatmap<double, string, string, string>(rows, X: classNames.ToArray(), Y: classNames.ToArray(), ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
+        // Each cell shows its count, so the matrix can be read without hovering (and in the static copy).
+        heatmap = GenericChart.mapTrace(FuncConvert.FromFunc<Trace, Trace>(trace =>
+        {
+            trace.SetProperty("texttemplate", "%{z:d}");
+            return trace;
+        }), heatmap);
+        return heatmap
             .WithXAxisStyle<double, double, string>(TitleText: "predicted")
             .WithYAxisStyle<double, double, string>(TitleText: "true")
             .WithTitle(title);
