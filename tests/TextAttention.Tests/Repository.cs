@@ -25,7 +25,11 @@ internal static class Repository
     }
 
     /// <summary>Runs a program to completion and returns its exit code and combined output.</summary>
-    public static (int ExitCode, string Output) Run(string fileName, string workingDirectory, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string fileName, string workingDirectory, params string[] arguments) =>
+        Run(fileName, workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs a program with these environment variables set on top of this process's.</summary>
+    public static (int ExitCode, string Output) Run(string fileName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(fileName)
         {
@@ -36,6 +40,11 @@ internal static class Repository
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = System.Diagnostics.Process.Start(start)!;
