@@ -8,11 +8,11 @@ namespace TextAttention.Attention;
 /// "context vector" u_w acts as a fixed query that scores every position. The blog post's
 /// <c>attention_2</c> when unmasked and without bias. Derived in <c>02-han-attention</c>.
 /// <code>
-///   u_t     = tanh(x_t W_w + b_w)          (B, T, D)   b_w optional (the seed omits it)   (5)
+///   u_t     = tanh(x_t W_w + b_w)          (B, T, D)   b_w optional (the blog post omits it)   (5)
 ///   α_t     = softmax_t(u_t · u_w)         (B, T), sums to 1                              (6)
 ///   context = Σ_t α_t x_t                  (B, D)                                         (7)
 /// </code>
-/// W_w (D×D) and u_w (D×1) start uniform in (−0.1, 0.1) as in the seed; b_w starts at 0.
+/// W_w (D×D) and u_w (D×1) start uniform in (−0.1, 0.1) as in the blog post; b_w starts at 0.
 /// Masked, padded positions get α = 0 exactly.
 /// </summary>
 public sealed class ContextVectorAttention : SequencePooling
