@@ -146,6 +146,13 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
             throw new ArgumentException($"{JobsVariable}={jobs} needs the worker program, {Worker ?? "TextAttention.Cli.dll"}; build it with `dotnet build -c Release lib/TextAttention.Cli`.");
         }
 
+        if (jobs > 1 && !workerBuilt)
+        {
+            // Said once per grid, so that a reader who finds the grid slow knows why and what to do.
+            Console.WriteLine($"note: training in this process, one run at a time: the worker program {Worker ?? "TextAttention.Cli.dll"} is not built " +
+                              "(setup.dib builds it unless TEXTATTENTION_SKIP_BUILD=1). The numbers are the same either way.");
+        }
+
         return grid.With(new RunStore(RunsDirectory), jobs > 1 && workerBuilt ? GridWorkers.Dotnet(jobs, Worker!) : null);
     }
 

@@ -58,7 +58,23 @@ public sealed class SessionTests
         Assert.Equal(runs, grid.Store!.Directory);
         Assert.Null((session with { Jobs = 1 }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);
         Assert.Contains("build it with", Assert.Throws<ArgumentException>(() => missing.Grid(TextAttention.Experiments.ComparisonPlan.Ci)).Message);
-        Assert.Null((missing with { Jobs = null }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);   // unset: falls back to one process
+        var original = Console.Out;
+        var said = new StringWriter();
+        try
+        {
+            Console.SetOut(said);
+            Assert.Null((missing with { Jobs = null }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);   // unset: falls back to one process
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        if (Environment.ProcessorCount / TextAttention.Experiments.ComparisonPlan.Ci.Settings.Threads > 1)
+        {
+            // More than one worker would have been used, so the fallback says why it trains in one process.
+            Assert.Contains("training in this process, one run at a time: the worker program /nowhere/TextAttention.Cli.dll is not built", said.ToString());
+        }
     }
 
     [Fact]
