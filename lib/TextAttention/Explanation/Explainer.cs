@@ -33,6 +33,7 @@ public sealed record TokenExplanation(
         Explainer.GradientMethod => GradientTimesInput,
         Explainer.IntegratedGradientsMethod => IntegratedGradients,
         Explainer.LeaveOneOutMethod => LeaveOneOut,
+        Explainer.IntegratedGradientsMagnitude => IntegratedGradients.Select(Math.Abs).ToArray(),
         _ => throw new ArgumentException($"'{method}' is not a ranking; choose one of {string.Join(", ", Explainer.Methods)}.", nameof(method)),
     };
 }
@@ -49,6 +50,9 @@ public static class Explainer
     public const string IntegratedGradientsMethod = "integrated gradients";
     public const string LeaveOneOutMethod = "leave-one-out";
 
+    /// <summary>Integrated gradients by magnitude: a token that argues strongly against the predicted class ranks high too (Jain &amp; Wallace's reading of importance).</summary>
+    public const string IntegratedGradientsMagnitude = "|integrated gradients|";
+
     /// <summary>The rankings compared in notebook 07, attention first.</summary>
     public static IReadOnlyList<string> Methods { get; } = [AttentionMethod, GradientMethod, IntegratedGradientsMethod, LeaveOneOutMethod];
 
@@ -56,6 +60,7 @@ public static class Explainer
     /// <param name="batchSize">Texts per batch.</param>
     public static List<TokenExplanation> Explain(Predictor predictor, IReadOnlyList<EncodedExample> examples, int steps = 32, int batchSize = 64)
     {
+        examples = Truncated(predictor, examples);
         var model = predictor.Model;
         var predictions = predictor.PredictEach(examples);
         var results = new TokenExplanation[examples.Count];
@@ -88,4 +93,10 @@ public static class Explainer
 
         return [.. results];
     }
+
+    /// <summary>The examples cut to the predictor's maximum length, as <see cref="Predictor.PredictEach"/> reads them, so every score lines up with a token.</summary>
+    public static IReadOnlyList<EncodedExample> Truncated(Predictor predictor, IReadOnlyList<EncodedExample> examples) =>
+        examples.Any(e => e.Ids.Length > predictor.MaxLength)
+            ? examples.Select(e => e.Ids.Length > predictor.MaxLength ? e with { Ids = e.Ids[..predictor.MaxLength] } : e).ToList()
+            : examples;
 }

@@ -44,12 +44,16 @@ public static class ExplanationStudy
     public const string RandomRanking = "random";
     public const string Completeness = "ig_completeness_gap";
 
-    /// <summary>The pairs of rankings whose agreement is measured: attention against each attribution, and two attributions against each other for scale.</summary>
+    /// <summary>
+    /// The pairs of rankings whose agreement is measured: attention against each (signed) attribution and against the
+    /// magnitude of integrated gradients, and two attributions against each other for scale.
+    /// </summary>
     public static IReadOnlyList<(string A, string B)> Agreements { get; } =
     [
         (Explainer.AttentionMethod, Explainer.GradientMethod),
         (Explainer.AttentionMethod, Explainer.IntegratedGradientsMethod),
         (Explainer.AttentionMethod, Explainer.LeaveOneOutMethod),
+        (Explainer.AttentionMethod, Explainer.IntegratedGradientsMagnitude),
         (Explainer.IntegratedGradientsMethod, Explainer.LeaveOneOutMethod),
     ];
 
@@ -75,6 +79,7 @@ public static class ExplanationStudy
         string dataset, int seed, Predictor predictor, IReadOnlyList<EncodedExample> texts, IReadOnlyList<EncodedExample> accuracyTexts,
         IReadOnlyList<Example> source, int steps, int randomSeed)
     {
+        texts = Explainer.Truncated(predictor, texts);
         var pooling = predictor.Model.Config.Pooling;
         var rows = new List<ExplanationRow>();
         void Add(string measure, string method, int k, double value, int count) => rows.Add(new ExplanationRow(dataset, pooling, seed, measure, method, k, value, count));
@@ -91,15 +96,17 @@ public static class ExplanationStudy
 
         var random = new Random(randomSeed);
         var randomScores = explanations.Select(e => Ranking.RandomScores(e.Tokens.Count, random)).ToList();
-        // Evidence positions the model read (a text cut at the maximum length may lose its evidence).
+        // Evidence positions the model read (a text cut at the maximum length may lose its evidence), on the texts the
+        // model classified correctly: there the evidence is what decided, while on a mistake (or a noisy label) it argues
+        // against the predicted class, which a signed attribution rightly ranks last.
         int[] EvidenceOf(TokenExplanation e) => (source[e.Index].Evidence ?? []).Where(p => p < e.Tokens.Count).ToArray();
-        var withEvidence = ranked.Where(e => EvidenceOf(e).Length > 0).ToList();
+        var withEvidence = ranked.Where(e => e.Predicted == e.Label && EvidenceOf(e).Length > 0).ToList();
         if (withEvidence.Count > 0)
         {
             var randomByIndex = explanations.Select((e, i) => (e.Index, Scores: randomScores[i])).ToDictionary(x => x.Index, x => x.Scores);
             foreach (var k in new[] { 1, RecallK })
             {
-                foreach (var method in ErasureRankings)
+                foreach (var method in ErasureRankings.Append(Explainer.IntegratedGradientsMagnitude))
                 {
                     var recall = withEvidence.Average(e => Ranking.EvidenceRecall(method == RandomRanking ? randomByIndex[e.Index] : e.Scores(method), EvidenceOf(e), k));
                     Add(Recall, method, k, recall, withEvidence.Count);
@@ -121,7 +128,7 @@ public static class ExplanationStudy
 
         var pool = predictor.Model.Pooling;
         var trained = predictor.PredictEach(accuracyTexts);
-        foreach (var intervention in Enum.GetValues<AttentionIntervention>())
+        foreach (var intervention in Enum.GetValues<AttentionIntervention>().Where(i => i == AttentionIntervention.None || pool.HasAttention))
         {
             pool.Intervention = intervention;
             try

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace TextAttention.Tests.Explanation;
 
-/// <summary>Uniform and permuted attention (the baselines of notebook 07) against what they must reduce to.</summary>
+/// <summary>Uniform and permuted attention (the baselines of notebook 07) against what they must reduce to. They seed the global generator, so they run alone.</summary>
+[Collection("training")]
 public sealed class InterventionTests
 {
     private static readonly Tensor X = Random(31, 2, 4, 6);
@@ -29,6 +30,23 @@ public sealed class InterventionTests
         var attention = Poolings.Create("dot-self", 6);
         attention.Intervention = AttentionIntervention.Uniform;
         Close(Poolings.Create("sum", 6).forward(X, Mask).Context, attention.forward(X, Mask).Context);
+    }
+
+    [Fact]
+    public void The_blog_posts_unmasked_forms_on_a_text_without_padding_become_mean_and_sum_pooling()
+    {
+        // Notebook 07 reads every text alone, so the unmasked forms see no padding: a mask of all real tokens.
+        var whole = ones(2, 4, dtype: ScalarType.Bool);
+        manual_seed(5);
+        var attention2 = Poolings.Create("han-unmasked", 6);
+        attention2.to(ScalarType.Float64);
+        attention2.Intervention = AttentionIntervention.Uniform;
+        Close(Poolings.Create("mean", 6).forward(X, whole).Context, attention2.forward(X, whole).Context);
+        Close(Poolings.Create("mean", 6).forward(X, null).Context, attention2.forward(X, null).Context);
+
+        var attention1 = Poolings.Create("dot-self-unmasked", 6);
+        attention1.Intervention = AttentionIntervention.Uniform;
+        Close(Poolings.Create("sum", 6).forward(X, whole).Context, attention1.forward(X, whole).Context);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class SessionTests
             Console.SetOut(original);
         }
 
-        if (Environment.ProcessorCount / TextAttention.Experiments.ComparisonPlan.Ci.Settings.Threads > 1)
+        if (System.Environment.ProcessorCount / TextAttention.Experiments.ComparisonPlan.Ci.Settings.Threads > 1)
         {
             // More than one worker would have been used, so the fallback says why it trains in one process.
             Assert.Contains("training in this process, one run at a time: the worker program /nowhere/TextAttention.Cli.dll is not built", said.ToString());
