@@ -58,11 +58,13 @@ public static class Explainer
 
     /// <param name="steps">Integrated gradients' steps.</param>
     /// <param name="batchSize">Texts per batch.</param>
-    public static List<TokenExplanation> Explain(Predictor predictor, IReadOnlyList<EncodedExample> examples, int steps = 32, int batchSize = 64)
+    /// <param name="predictions">The predictor's <see cref="Predictor.PredictEach"/> of the same examples when the caller has them already; read here otherwise.</param>
+    public static List<TokenExplanation> Explain(Predictor predictor, IReadOnlyList<EncodedExample> examples, int steps = 32, int batchSize = 64,
+        IReadOnlyList<Prediction>? predictions = null)
     {
         examples = Truncated(predictor, examples);
         var model = predictor.Model;
-        var predictions = predictor.PredictEach(examples);
+        predictions ??= predictor.PredictEach(examples);
         var results = new TokenExplanation[examples.Count];
         var positions = Enumerable.Range(0, examples.Count).ToList();
         foreach (var sameLength in positions.GroupBy(i => examples[i].Ids.Length))
