@@ -16,6 +16,10 @@ namespace TextAttention.Data;
 /// <param name="Synthetic">Options of the synthetic corpus.</param>
 /// <param name="Layout">How a user file is laid out; by default a header with columns "text" and "label".</param>
 /// <param name="Definition">Which files make up a real corpus: what the folder has, the published files (hash-checked), or the official splits.</param>
+/// <param name="Fold">
+/// For a corpus that is split by seed (no test split of its own: AG News's published file, the tweets, a user file),
+/// this fold of a k-fold rotation instead of the 80/10/10 split (<see cref="Splits.Fold"/>); null for 80/10/10.
+/// </param>
 public sealed record CorpusOptions(
     string? DataDirectory = null,
     bool AllowDownload = true,
@@ -23,13 +27,14 @@ public sealed record CorpusOptions(
     Action<string>? Warn = null,
     SyntheticOptions? Synthetic = null,
     LabelledFileLayout? Layout = null,
-    CorpusDefinition Definition = CorpusDefinition.Available);
+    CorpusDefinition Definition = CorpusDefinition.Available,
+    FoldSplit? Fold = null);
 
 /// <summary>
 /// The catalogue: <c>synthetic</c> (generated, works offline), <c>agnews</c> (AG News),
-/// <c>thucnews</c> (THUCNews headlines), or the path of a labelled CSV/TSV file.
-/// Real corpora are read from <c>&lt;data folder&gt;/agnews/</c> and <c>&lt;data folder&gt;/thucnews/</c>,
-/// downloaded there when absent (and allowed). Where a corpus has its own splits they are used; a
+/// <c>thucnews</c> (THUCNews headlines), <c>tweets</c> (Tweet Sentiment Extraction, with human rationales), or the
+/// path of a labelled CSV/TSV file. Real corpora are read from their folder in the data folder
+/// (<c>&lt;data folder&gt;/agnews/</c>, …), downloaded there when absent (and allowed). Where a corpus has its own splits they are used; a
 /// missing validation split is 10% of train; without the training file but with the validation and test
 /// files (THUCNews's dev.txt and test.txt), the validation file is split 90/10 into train and validation
 /// and the published test split stays the test split; with less, or for a user file, a seeded stratified
@@ -40,8 +45,9 @@ public static class Corpora
     public const string Synthetic = "synthetic";
     public const string AgNews = "agnews";
     public const string ThucNews = "thucnews";
+    public const string Tweets = "tweets";
 
-    public static IReadOnlyList<string> Names { get; } = [Synthetic, AgNews, ThucNews];
+    public static IReadOnlyList<string> Names { get; } = [Synthetic, AgNews, ThucNews, Tweets];
 
     /// <summary>
     /// AG News (Zhang, Zhao and LeCun, 2015) as distributed with the character-CNN experiments, pinned at a commit.
@@ -84,6 +90,33 @@ public static class Corpora
         DefaultClasses: ["finance", "realty", "stocks", "education", "science", "society", "politics", "sports", "game", "entertainment"],
         LabelledFileLayout.ThucNews, Tokenizers.ChineseCharacters, null);
 
+    /// <summary>
+    /// Tweet Sentiment Extraction (Figure Eight's "Data for Everyone", CC BY 4.0, as used in the Kaggle competition of
+    /// 2020): 27,481 English tweets labelled negative, neutral or positive, each with <c>selected_text</c>, the phrase a
+    /// crowd worker marked as the reason for the label. One file, pinned at a commit in two public repositories that
+    /// hold the same bytes (checked byte for byte), split by seed like AG News; the phrases become each example's
+    /// <see cref="Example.Evidence"/> (<see cref="Rationales.Align"/>).
+    /// </summary>
+    public static CorpusSource TweetsSource { get; } = new(
+        Tweets, "Tweet Sentiment Extraction",
+        [
+            new Uri("https://raw.githubusercontent.com/inreleppik/tweet-sentiment-extraction/5311fb36c6f16d37e4d6b12563513d58b7307a08/notebooks/data/"),
+            new Mirror(new Uri("https://raw.githubusercontent.com/vpham-gia/2020-04_kaggle_tweet_sentiment_extraction/2cbf4bea2be06ee581e8046055b9f93290cfed41/data/raw/"),
+                new Dictionary<string, string> { ["kaggle_train.csv"] = "train.csv" }),
+        ],
+        Train: ["kaggle_train.csv"], Validation: [], Test: [], Published: ["kaggle_train.csv"], ClassFile: null, FirstCode: 0,
+        Files: Pinned(new SourceFile("kaggle_train.csv", "192204063468a632b2601f6e833c42d7875b618d1a6e5c9529ad8ca58ee6be75", 27_481)),
+        DefaultClasses: ["negative", "neutral", "positive"],
+        LabelledFileLayout.Tweets, Tokenizers.EnglishWords, null);
+
+    /// <summary>The published corpora by name.</summary>
+    public static IReadOnlyDictionary<string, CorpusSource> Sources { get; } = new Dictionary<string, CorpusSource>
+    {
+        [AgNews] = AgNewsSource,
+        [ThucNews] = ThucNewsSource,
+        [Tweets] = TweetsSource,
+    };
+
     /// <summary>The data folder of <paramref name="options"/>, as a full path.</summary>
     /// <exception cref="ArgumentException">No folder was given.</exception>
     public static string DataDirectory(CorpusOptions options, string corpus) =>
@@ -99,9 +132,9 @@ public static class Corpora
         var o = options ?? new CorpusOptions();
         var corpus = nameOrPath switch
         {
+            Synthetic when o.Fold is not null => throw new ArgumentException("the synthetic corpus generates its own splits; it has no folds."),
             Synthetic => SyntheticCorpus.Generate(o.Synthetic),
-            AgNews => LoadReal(AgNewsSource, o),
-            ThucNews => LoadReal(ThucNewsSource, o),
+            _ when Sources.TryGetValue(nameOrPath, out var source) => LoadReal(source, o),
             _ when File.Exists(nameOrPath) || nameOrPath.Contains('/') || nameOrPath.Contains('.') => LoadFile(nameOrPath, o),
             _ => throw new ArgumentException($"'{nameOrPath}' is neither a corpus ({string.Join(", ", Names)}) nor a file."),
         };
@@ -117,18 +150,16 @@ public static class Corpora
     {
         var full = Path.GetFullPath(path);
         var report = warn ?? (_ => { });
-        switch (dataset)
+        if (Sources.TryGetValue(dataset, out var source))
         {
-            case AgNews:
-                return LabelledFile.Read(full, AgNewsSource.Layout, new LabelSet(classNames, AgNewsSource.FirstCode), report, AgNewsSource.Clean);
-            case ThucNews:
-                return LabelledFile.Read(full, ThucNewsSource.Layout, new LabelSet(classNames, ThucNewsSource.FirstCode), report);
-            default:
-                var delimiter = Path.GetExtension(full).ToLowerInvariant() is ".tsv" or ".txt" ? '\t' : ',';
-                var layout = new LabelledFileLayout(delimiter, Quoted: delimiter == ',', Header: true, ["text"], "label");
-                var firstCode = classNames.All(n => int.TryParse(n, out _)) ? int.Parse(classNames[0], CultureInfo.InvariantCulture) : 0;
-                return LabelledFile.Read(full, layout, new LabelSet(classNames, firstCode), report);
+            var tokenizer = source.Layout.RationaleColumn is null ? null : Tokenizers.Create(source.TokenizerName);
+            return LabelledFile.Read(full, source.Layout, new LabelSet(classNames, source.FirstCode), report, source.Clean, tokenizer);
         }
+
+        var delimiter = Path.GetExtension(full).ToLowerInvariant() is ".tsv" or ".txt" ? '\t' : ',';
+        var layout = new LabelledFileLayout(delimiter, Quoted: delimiter == ',', Header: true, ["text"], "label");
+        var firstCode = classNames.All(n => int.TryParse(n, out _)) ? int.Parse(classNames[0], CultureInfo.InvariantCulture) : 0;
+        return LabelledFile.Read(full, layout, new LabelSet(classNames, firstCode), report);
     }
 
     /// <summary>
@@ -158,13 +189,14 @@ public static class Corpora
         var layout = options.Layout ?? new LabelledFileLayout(delimiter, Quoted: delimiter == ',', Header: true, ["text"], "label");
         var records = LabelledFile.ReadRecords(full, layout);
         var labels = LabelSet.Discover(records.Select(r => r.Label), full);
-        var examples = LabelledFile.Read(full, layout, labels, options.Warn ?? (_ => { }));
-        var (train, validation, test) = Splits.Stratified(examples, 0.8, 0.1, options.Seed);
-        var chinese = examples.Take(200).Sum(e => e.Text.Count(IsCjk)) > examples.Take(200).Sum(e => e.Text.Length) / 3;
-        return new Corpus(Path.GetFileNameWithoutExtension(full), labels.Names, chinese ? Tokenizers.ChineseCharacters : Tokenizers.EnglishWords,
-            train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples split 80/10/10, stratified, seed {options.Seed}"])
+        var chinese = records.Take(200).Sum(r => r.Text.Count(IsCjk)) > records.Take(200).Sum(r => r.Text.Length) / 3;
+        var tokenizer = chinese ? Tokenizers.ChineseCharacters : Tokenizers.EnglishWords;
+        var examples = LabelledFile.Read(full, layout, labels, options.Warn ?? (_ => { }), tokenizer: layout.RationaleColumn is null ? null : Tokenizers.Create(tokenizer));
+        var (train, validation, test, how) = SplitBySeed(examples, options);
+        return new Corpus(Path.GetFileNameWithoutExtension(full), labels.Names, tokenizer,
+            train, validation, test, [$"{Path.GetFileName(full)}: {examples.Count} examples {how}"])
         {
-            Fingerprint = Corpus.FingerprintOf($"{Path.GetFileName(full)}:{Sha256Of(full)}|seed {options.Seed}"),
+            Fingerprint = Corpus.FingerprintOf($"{Path.GetFileName(full)}:{Sha256Of(full)}|seed {options.Seed}{FoldMark(options)}"),
         };
     }
 
@@ -180,36 +212,42 @@ public static class Corpora
             present = all.Where(f => File.Exists(Path.Combine(folder, f))).ToArray();
             if (present.Length == 0)
             {
-                Download(source, folder, [.. all, source.ClassFile], options);
+                Download(source, folder, source.WithClassFile(all), options);
                 present = all;
             }
         }
         else
         {
             present = options.Definition == CorpusDefinition.Published ? source.Published : all;
-            var missing = present.Append(source.ClassFile).Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
+            var missing = source.WithClassFile(present).Where(f => !File.Exists(Path.Combine(folder, f))).ToArray();
             if (missing.Length > 0)
             {
                 Download(source, folder, missing, options);
             }
 
-            foreach (var file in present.Append(source.ClassFile))
+            foreach (var file in source.WithClassFile(present))
             {
                 hashes[file] = Verify(source, Path.Combine(folder, file));
             }
         }
 
-        var classFile = Path.Combine(folder, source.ClassFile);
-        var labels = File.Exists(classFile) ? LabelSet.FromFile(classFile, source.FirstCode) : new LabelSet(source.DefaultClasses, source.FirstCode);
+        var classFile = source.ClassFile is null ? null : Path.Combine(folder, source.ClassFile);
+        var labels = classFile is not null && File.Exists(classFile) ? LabelSet.FromFile(classFile, source.FirstCode) : new LabelSet(source.DefaultClasses, source.FirstCode);
+        var rationaleTokenizer = source.Layout.RationaleColumn is null ? null : Tokenizers.Create(source.TokenizerName);
         List<Example> Read(IEnumerable<string> files) =>
-            files.SelectMany(f => LabelledFile.Read(Path.Combine(folder, f), source.Layout, labels, warn, source.Clean)).ToList();
+            files.SelectMany(f => LabelledFile.Read(Path.Combine(folder, f), source.Layout, labels, warn, source.Clean, rationaleTokenizer)).ToList();
 
         var notes = new List<string>();
         List<Example> train, validation, test;
         var fingerprint = Fingerprint(source, folder, present, options, hashes);
         var hasTrain = source.Train.All(present.Contains);
         var hasValidation = source.Validation.Length > 0 && source.Validation.All(present.Contains);
-        var hasTest = source.Test.All(present.Contains);
+        var hasTest = source.Test.Length > 0 && source.Test.All(present.Contains);
+        if (options.Fold is { } fold && hasTest && (hasTrain || hasValidation))
+        {
+            throw new ArgumentException($"{source.Title} has its own test split here ({string.Join(", ", source.Test)}); folds apply only to corpora that are split by seed, not {fold}.");
+        }
+
         if (hasTrain && hasTest && hasValidation)
         {
             (train, validation, test) = (Read(source.Train), Read(source.Validation), Read(source.Test));
@@ -233,10 +271,10 @@ public static class Corpora
         }
         else
         {
-            (train, validation, test) = Splits.Stratified(Read(present), 0.8, 0.1, options.Seed);
-            var missing = all.Except(present);
-            notes.Add($"{source.Title}: only {string.Join(", ", present)} in the data folder's {source.Folder}/ (no {string.Join(", ", missing)}); " +
-                      $"its {train.Count + validation.Count + test.Count} examples split 80/10/10, stratified, seed {options.Seed}");
+            (train, validation, test, var how) = SplitBySeed(Read(present), options);
+            var missing = all.Except(present).ToList();
+            notes.Add($"{source.Title}: {(missing.Count == 0 ? $"{string.Join(", ", present)}" : $"only {string.Join(", ", present)} in the data folder's {source.Folder}/ (no {string.Join(", ", missing)})")}; " +
+                      $"its {train.Count + validation.Count + test.Count} examples {how}");
         }
 
         foreach (var note in notes)
@@ -278,16 +316,16 @@ public static class Corpora
             {
                 try
                 {
-                    downloader.FetchAsync(new Uri(mirror, file), target, expectation).GetAwaiter().GetResult();
-                    warn?.Invoke($"downloaded {new Uri(mirror, file)} to {target}");
+                    downloader.FetchAsync(mirror.Address(file), target, expectation).GetAwaiter().GetResult();
+                    warn?.Invoke($"downloaded {mirror.Address(file)} to {target}");
                     break;
                 }
                 catch (IOException e)
                 {
                     // The downloader names the target path; the short reason keeps only what went wrong.
                     var cut = e.Message.IndexOf(target + ": ", StringComparison.Ordinal);
-                    var repository = string.Join('/', mirror.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Take(2));
-                    failures.Add($"{mirror.Host}/{repository}: " + (cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..]).TrimEnd('.'));
+                    var repository = string.Join('/', mirror.Base.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Take(2));
+                    failures.Add($"{mirror.Base.Host}/{repository}: " + (cut < 0 ? e.Message : e.Message[(cut + target.Length + 2)..]).TrimEnd('.'));
                 }
             }
 
@@ -299,7 +337,7 @@ public static class Corpora
     }
 
     private static CorpusUnavailableException Unavailable(CorpusSource source, string folder, IReadOnlyList<string> files, string why) =>
-        new($"{source.Title} is not in {folder}: it needs {string.Join(", ", files)}. {why} Download them from {source.Mirrors[0]} " +
+        new($"{source.Title} is not in {folder}: it needs {string.Join(", ", files)}. {why} Download them from {source.Mirrors[0].Base} " +
             $"into that folder by hand, or point TEXTATTENTION_DATA at a folder that has {source.Folder}/.",
             source.Folder, source.Folder, why.TrimEnd('.'));
 
@@ -339,9 +377,26 @@ public static class Corpora
     /// </summary>
     private static string Fingerprint(CorpusSource source, string folder, IEnumerable<string> files, CorpusOptions options, IReadOnlyDictionary<string, string> known)
     {
-        var parts = files.Append(source.ClassFile).Where(f => File.Exists(Path.Combine(folder, f))).Order(StringComparer.Ordinal)
+        var parts = source.WithClassFile(files).Where(f => File.Exists(Path.Combine(folder, f))).Order(StringComparer.Ordinal)
             .Select(f => $"{f}:{(known.TryGetValue(f, out var hash) ? hash : Sha256Of(Path.Combine(folder, f)))}");
-        return Corpus.FingerprintOf($"{source.Folder}|seed {options.Seed}|{string.Join("|", parts)}");
+        return Corpus.FingerprintOf($"{source.Folder}|seed {options.Seed}|{string.Join("|", parts)}{FoldMark(options)}");
+    }
+
+    /// <summary>The part of a fingerprint that names the fold, empty for the 80/10/10 split (so its fingerprints stay as they were).</summary>
+    private static string FoldMark(CorpusOptions options) => options.Fold is { } fold ? $"|{fold}" : "";
+
+    /// <summary>A corpus without a test split of its own: the fold of <see cref="CorpusOptions.Fold"/>, or 80/10/10; with how it was made, in words.</summary>
+    private static (List<Example> Train, List<Example> Validation, List<Example> Test, string How) SplitBySeed(IReadOnlyList<Example> examples, CorpusOptions options)
+    {
+        if (options.Fold is { } fold)
+        {
+            var (train, validation, test) = Splits.Fold(examples, fold, options.Seed);
+            return (train, validation, test, $"dealt into {fold.Count} folds, stratified, seed {options.Seed}: test is fold {fold.Index}, validation fold {(fold.Index + 1) % fold.Count}, " +
+                                             $"training the other {fold.Count - 2} ({train.Count} / {validation.Count} / {test.Count})");
+        }
+
+        var (first, second, third) = Splits.Stratified(examples, 0.8, 0.1, options.Seed);
+        return (first, second, third, $"split 80/10/10, stratified, seed {options.Seed} ({first.Count} / {second.Count} / {third.Count})");
     }
 
     private static IReadOnlyDictionary<string, SourceFile> Pinned(params SourceFile[] files) => files.ToDictionary(f => f.Name);

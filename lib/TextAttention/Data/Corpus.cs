@@ -34,9 +34,59 @@ public sealed record Corpus(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(description)))[..12];
 }
 
+/// <summary>
+/// One fold of a k-fold rotation: the test split is fold <see cref="Index"/> of <see cref="Count"/> (stratified,
+/// seeded), the validation split the next fold, and training gets the other <see cref="Count"/> − 2. Rotating the
+/// index over the seeds of an experiment tests every example once per rotation without ever training on it.
+/// </summary>
+public sealed record FoldSplit(int Index, int Count)
+{
+    /// <exception cref="ArgumentException">Fewer than 3 folds, or an index outside 0 … Count − 1.</exception>
+    public FoldSplit Validate() =>
+        Count < 3 ? throw new ArgumentException($"a fold rotation needs at least 3 folds (test, validation, training); got {Count}.")
+        : Index < 0 || Index >= Count ? throw new ArgumentException($"fold {Index} is not one of 0 … {Count - 1}.")
+        : this;
+
+    /// <summary>The fold a run with <paramref name="seed"/> tests on, when a rotation of <paramref name="count"/> folds follows the seeds.</summary>
+    public static FoldSplit ForSeed(int seed, int count) => new FoldSplit(((seed % count) + count) % count, count).Validate();
+
+    public override string ToString() => $"fold {Index} of {Count}";
+}
+
 /// <summary>Seeded, stratified splits for corpora that do not bring their own.</summary>
 public static class Splits
 {
+    /// <summary>
+    /// The <paramref name="fold"/> split of <paramref name="examples"/>: within each class the examples are shuffled
+    /// with <paramref name="seed"/> and dealt to the folds in turn, so every fold keeps each class's share (sizes differ
+    /// by at most one per class). Test is the fold itself, validation the next fold, training the rest; orders within
+    /// parts follow the input order. The assignment depends on the seed, not on the fold asked for.
+    /// </summary>
+    public static (List<Example> Train, List<Example> Validation, List<Example> Test) Fold(IReadOnlyList<Example> examples, FoldSplit fold, int seed)
+    {
+        fold.Validate();
+        var assigned = new int[examples.Count];
+        var random = new Random(seed);
+        foreach (var group in Enumerable.Range(0, examples.Count).GroupBy(i => examples[i].Label).OrderBy(g => g.Key))
+        {
+            var indices = group.ToArray();
+            random.Shuffle(indices);
+            for (var k = 0; k < indices.Length; k++)
+            {
+                assigned[indices[k]] = k % fold.Count;
+            }
+        }
+
+        var validationFold = (fold.Index + 1) % fold.Count;
+        var parts = (new List<Example>(), new List<Example>(), new List<Example>());
+        for (var i = 0; i < examples.Count; i++)
+        {
+            (assigned[i] == fold.Index ? parts.Item3 : assigned[i] == validationFold ? parts.Item2 : parts.Item1).Add(examples[i]);
+        }
+
+        return parts;
+    }
+
     /// <summary>
     /// Splits <paramref name="examples"/> so that each class keeps its share in every part: within each
     /// class the examples are shuffled with <paramref name="seed"/>, then the first

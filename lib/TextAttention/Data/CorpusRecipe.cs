@@ -10,6 +10,7 @@ namespace TextAttention.Data;
 /// <param name="MaxTrain">The <see cref="Corpora.Subset"/> cut of the training split, when one was made.</param>
 /// <param name="MaxEvaluation">The subset cut of the validation and test splits, when one was made.</param>
 /// <param name="SubsetSeed">The seed of the subset draw.</param>
+/// <param name="Fold">The fold of a k-fold rotation, when the corpus was split that way.</param>
 public sealed record CorpusRecipe(
     string NameOrPath,
     string? DataDirectory,
@@ -19,13 +20,14 @@ public sealed record CorpusRecipe(
     LabelledFileLayout? Layout,
     int? MaxTrain = null,
     int? MaxEvaluation = null,
-    int SubsetSeed = 2016)
+    int SubsetSeed = 2016,
+    FoldSplit? Fold = null)
 {
     /// <summary>The recipe of <see cref="Corpora.Load"/> called with these arguments.</summary>
     public static CorpusRecipe Of(string nameOrPath, CorpusOptions options) => new(
         Corpora.Names.Contains(nameOrPath) ? nameOrPath : Path.GetFullPath(nameOrPath),
         string.IsNullOrWhiteSpace(options.DataDirectory) ? null : Path.GetFullPath(options.DataDirectory),
-        options.Definition, options.Seed, options.Synthetic, options.Layout);
+        options.Definition, options.Seed, options.Synthetic, options.Layout, Fold: options.Fold);
 
     /// <summary>
     /// Loads the corpus again, never downloading: a replay must read the very files its parent read.
@@ -34,7 +36,7 @@ public sealed record CorpusRecipe(
     /// <exception cref="IOException">A file of the corpus is missing.</exception>
     public Corpus Load(Action<string>? warn = null)
     {
-        var corpus = Corpora.Load(NameOrPath, new CorpusOptions(DataDirectory, AllowDownload: false, Seed, warn, Synthetic, Layout, Definition));
+        var corpus = Corpora.Load(NameOrPath, new CorpusOptions(DataDirectory, AllowDownload: false, Seed, warn, Synthetic, Layout, Definition, Fold));
         return MaxTrain is { } train && MaxEvaluation is { } evaluation ? Corpora.Subset(corpus, train, evaluation, SubsetSeed) : corpus;
     }
 }

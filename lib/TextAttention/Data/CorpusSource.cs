@@ -25,19 +25,31 @@ public enum CorpusDefinition
     Official,
 }
 
+/// <summary>One address a corpus's files can be downloaded from: a folder at a fixed commit.</summary>
+/// <param name="Base">The folder's address, ending in '/'.</param>
+/// <param name="Names">Where a mirror names a file differently from the data folder (local name → its name there).</param>
+public sealed record Mirror(Uri Base, IReadOnlyDictionary<string, string>? Names = null)
+{
+    /// <summary>The address of the file called <paramref name="file"/> in the data folder.</summary>
+    public Uri Address(string file) => new(Base, Names?.GetValueOrDefault(file) ?? file);
+
+    public static implicit operator Mirror(Uri folder) => new(folder);
+}
+
 /// <summary>Where a published corpus comes from and how its files look: the recipe <see cref="Corpora"/> loads it by.</summary>
-/// <param name="Mirrors">Base addresses at fixed commits, tried in order; every file is checked against <paramref name="Files"/> whichever serves it.</param>
+/// <param name="Mirrors">Folders at fixed commits, tried in order; every file is checked against <paramref name="Files"/> whichever serves it.</param>
+/// <param name="ClassFile">The file that names the classes, one per line; null when the labels are the names (<paramref name="DefaultClasses"/>).</param>
 /// <param name="Published">The data files of <see cref="CorpusDefinition.Published"/>.</param>
 /// <param name="Files">Every file the sources serve, by name.</param>
 public sealed record CorpusSource(
     string Folder,
     string Title,
-    IReadOnlyList<Uri> Mirrors,
+    IReadOnlyList<Mirror> Mirrors,
     string[] Train,
     string[] Validation,
     string[] Test,
     string[] Published,
-    string ClassFile,
+    string? ClassFile,
     int FirstCode,
     IReadOnlyDictionary<string, SourceFile> Files,
     IReadOnlyList<string> DefaultClasses,
@@ -47,4 +59,7 @@ public sealed record CorpusSource(
 {
     /// <summary>The data files of the official splits: train, validation, test.</summary>
     public string[] DataFiles => [.. Train, .. Validation, .. Test];
+
+    /// <summary><paramref name="files"/> with the class file, when the corpus has one.</summary>
+    public string[] WithClassFile(IEnumerable<string> files) => ClassFile is null ? [.. files] : [.. files, ClassFile];
 }

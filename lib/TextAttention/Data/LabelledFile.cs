@@ -11,14 +11,25 @@ namespace TextAttention.Data;
 /// <param name="TextColumns">The columns joined with a space to form the text: names when there is a header, otherwise 1-based positions ("2").</param>
 /// <param name="LabelColumn">The label's column, by name or 1-based position.</param>
 /// <param name="Columns">The exact number of fields every record must have; null to take it from the first record.</param>
-public sealed record LabelledFileLayout(char Delimiter, bool Quoted, bool Header, IReadOnlyList<string> TextColumns, string LabelColumn, int? Columns = null)
+/// <param name="RationaleColumn">
+/// The column, by name or position, holding the phrase of the text that a person marked as the reason for its label
+/// (a rationale); null when the file has none.
+/// </param>
+public sealed record LabelledFileLayout(char Delimiter, bool Quoted, bool Header, IReadOnlyList<string> TextColumns, string LabelColumn, int? Columns = null,
+    string? RationaleColumn = null)
 {
     /// <summary>AG News: "label","title","description", no header.</summary>
     public static LabelledFileLayout AgNews { get; } = new(',', Quoted: true, Header: false, ["2", "3"], "1", Columns: 3);
 
     /// <summary>THUCNews headlines: text&lt;TAB&gt;label, no header, no quoting.</summary>
     public static LabelledFileLayout ThucNews { get; } = new('\t', Quoted: false, Header: false, ["1"], "2", Columns: 2);
+
+    /// <summary>Tweet Sentiment Extraction: textID,text,selected_text,sentiment with a header; selected_text is the rationale.</summary>
+    public static LabelledFileLayout Tweets { get; } = new(',', Quoted: true, Header: true, ["text"], "sentiment", Columns: 4, RationaleColumn: "selected_text");
 }
+
+/// <summary>One record of a labelled file: its text (text columns joined), its label as written, its line, and its rationale phrase when the layout has one.</summary>
+public sealed record LabelledRecord(string Text, string Label, long Line, string? Rationale = null);
 
 /// <summary>
 /// Reads labelled examples from CSV or TSV files with .NET's own <see cref="TextFieldParser"/>.
@@ -27,8 +38,8 @@ public sealed record LabelledFileLayout(char Delimiter, bool Quoted, bool Header
 /// </summary>
 public static class LabelledFile
 {
-    /// <summary>The raw (text, label, line) records of a file, validated for shape.</summary>
-    public static IReadOnlyList<(string Text, string Label, long Line)> ReadRecords(string path, LabelledFileLayout layout, Func<string, string>? cleanText = null)
+    /// <summary>The raw records of a file, validated for shape.</summary>
+    public static IReadOnlyList<LabelledRecord> ReadRecords(string path, LabelledFileLayout layout, Func<string, string>? cleanText = null)
     {
         var content = TextFile.ReadAllText(path);
         using var parser = new TextFieldParser(new StringReader(content))
@@ -39,9 +50,10 @@ public static class LabelledFile
         };
         parser.SetDelimiters(layout.Delimiter.ToString());
 
-        var records = new List<(string, string, long)>();
+        var records = new List<LabelledRecord>();
         int[]? textIndices = null;
         var labelIndex = -1;
+        var rationaleIndex = -1;
         var expected = layout.Columns;
         string[]? header = null;
         while (true)
@@ -74,6 +86,7 @@ public static class LabelledFile
                 header = fields;
                 textIndices = layout.TextColumns.Select(c => ColumnIndex(c, header, path)).ToArray();
                 labelIndex = ColumnIndex(layout.LabelColumn, header, path);
+                rationaleIndex = layout.RationaleColumn is { } column ? ColumnIndex(column, header, path) : -1;
                 continue;
             }
 
@@ -81,10 +94,11 @@ public static class LabelledFile
             if (labelIndex < 0)
             {
                 labelIndex = ColumnIndex(layout.LabelColumn, null, path, fields.Length);
+                rationaleIndex = layout.RationaleColumn is { } column ? ColumnIndex(column, null, path, fields.Length) : -1;
             }
 
             var text = string.Join(" ", textIndices.Select(i => fields[i].Trim()).Where(t => t.Length > 0));
-            records.Add((cleanText is null ? text : cleanText(text), fields[labelIndex], line));
+            records.Add(new LabelledRecord(cleanText is null ? text : cleanText(text), fields[labelIndex], line, rationaleIndex < 0 ? null : fields[rationaleIndex].Trim()));
         }
 
         return records;
@@ -92,27 +106,53 @@ public static class LabelledFile
 
     /// <summary>
     /// Examples with resolved labels. Records with empty text are skipped and reported through
-    /// <paramref name="warn"/> with their count and first line numbers.
+    /// <paramref name="warn"/> with their count and first line numbers. When the layout has a rationale column, each
+    /// phrase becomes the example's <see cref="Example.Evidence"/> through <paramref name="tokenizer"/>
+    /// (<see cref="Rationales.Align"/>); phrases that cannot be aligned leave the evidence unset and are reported.
     /// </summary>
-    public static List<Example> Read(string path, LabelledFileLayout layout, LabelSet labels, Action<string> warn, Func<string, string>? cleanText = null)
+    /// <exception cref="ArgumentException">The layout has a rationale column but no tokenizer was given.</exception>
+    public static List<Example> Read(string path, LabelledFileLayout layout, LabelSet labels, Action<string> warn, Func<string, string>? cleanText = null,
+        Text.ITokenizer? tokenizer = null)
     {
+        if (layout.RationaleColumn is not null && tokenizer is null)
+        {
+            throw new ArgumentException("a layout with a rationale column needs the tokenizer that turns each phrase into token positions.", nameof(tokenizer));
+        }
+
         var examples = new List<Example>();
         var emptyLines = new List<long>();
-        foreach (var (text, label, line) in ReadRecords(path, layout, cleanText))
+        var unaligned = new Dictionary<RationaleProblem, List<long>>();
+        foreach (var record in ReadRecords(path, layout, cleanText))
         {
-            var index = labels.Resolve(label, path, line);
-            if (string.IsNullOrWhiteSpace(text))
+            var index = labels.Resolve(record.Label, path, record.Line);
+            if (string.IsNullOrWhiteSpace(record.Text))
             {
-                emptyLines.Add(line);
+                emptyLines.Add(record.Line);
                 continue;
             }
 
-            examples.Add(new Example(text, index));
+            IReadOnlyList<int>? evidence = null;
+            if (record.Rationale is { } phrase)
+            {
+                var alignment = Rationales.Align(record.Text, phrase, tokenizer!);
+                evidence = alignment.Positions;
+                if (alignment.Problem is { } problem)
+                {
+                    (unaligned.TryGetValue(problem, out var lines) ? lines : unaligned[problem] = []).Add(record.Line);
+                }
+            }
+
+            examples.Add(new Example(record.Text, index, evidence));
         }
 
         if (emptyLines.Count > 0)
         {
-            warn($"{path}: skipped {emptyLines.Count} record(s) with empty text (line {string.Join(", ", emptyLines.Take(5))}{(emptyLines.Count > 5 ? ", ..." : "")})");
+            warn($"{path}: skipped {emptyLines.Count} record(s) with empty text ({Lines(emptyLines)})");
+        }
+
+        foreach (var (problem, lines) in unaligned.OrderBy(u => u.Key))
+        {
+            warn($"{path}: {lines.Count} rationale(s) left unset: {Rationales.Describe(problem)} ({Lines(lines)})");
         }
 
         if (examples.Count == 0)
@@ -122,6 +162,9 @@ public static class LabelledFile
 
         return examples;
     }
+
+    private static string Lines(List<long> lines) =>
+        $"line{(lines.Count > 1 ? "s" : "")} {string.Join(", ", lines.Take(5))}{(lines.Count > 5 ? ", ..." : "")}";
 
     private static int ColumnIndex(string column, string[]? header, string path, int fieldCount = int.MaxValue)
     {

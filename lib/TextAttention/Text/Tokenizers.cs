@@ -1,16 +1,29 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using JiebaNet.Segmenter;
 
 namespace TextAttention.Text;
 
-/// <summary>Splits a text into tokens. Implementations are deterministic and thread-safe.</summary>
+/// <summary>A token and where it came from: <see cref="Start"/> and <see cref="Length"/> in UTF-16 units of the original text.</summary>
+public readonly record struct TokenSpan(string Token, int Start, int Length)
+{
+    public int End => Start + Length;
+}
+
+/// <summary>
+/// Splits a text into tokens. Implementations are deterministic and thread-safe, and never split a user-perceived
+/// character (a text element: an emoji with its modifiers, a letter with its combining marks, a character outside
+/// the Basic Multilingual Plane) between two tokens.
+/// </summary>
 public interface ITokenizer
 {
     /// <summary>The stable name that <see cref="Tokenizers.Create"/> accepts.</summary>
     string Name { get; }
 
+    /// <summary>The tokens with their places in <paramref name="text"/>, in order.</summary>
+    IReadOnlyList<TokenSpan> Spans(string text);
+
+    /// <summary>The tokens alone.</summary>
     IReadOnlyList<string> Tokenize(string text);
 }
 
@@ -31,21 +44,93 @@ public static class Tokenizers
         ChineseWords => new ChineseWordTokenizer(),
         _ => throw new ArgumentException($"'{name}' is not a tokenizer; choose one of: {string.Join(", ", Names)}.", nameof(name)),
     };
+
+    /// <summary>What a text element (a user-perceived character) is, by its first code point.</summary>
+    internal enum Kind
+    {
+        Letter,
+        Number,
+        Space,
+        Other,
+    }
+
+    /// <summary>The text elements of <paramref name="text"/> (UAX #29 grapheme clusters) with their kinds.</summary>
+    internal static IEnumerable<(int Start, int Length, Kind Kind, Rune First)> Elements(string text)
+    {
+        var enumerator = StringInfo.GetTextElementEnumerator(text);
+        while (enumerator.MoveNext())
+        {
+            var start = enumerator.ElementIndex;
+            var element = (string)enumerator.Current;
+            var first = Rune.GetRuneAt(text, start);
+            var kind = Rune.IsWhiteSpace(first) ? Kind.Space
+                : Rune.IsLetter(first) ? Kind.Letter
+                : Rune.IsNumber(first) ? Kind.Number
+                : Kind.Other;
+            yield return (start, element.Length, kind, first);
+        }
+    }
 }
 
 /// <summary>
-/// English words, lower-cased: runs of letters (with inner apostrophes, "don't"), runs of digits
-/// (with inner "." or ",", "3.5"), and every other non-space character as a token of its own.
+/// English words, lower-cased: runs of letters (with inner apostrophes, "don't"), runs of digits (with inner "." or
+/// ",", "3.5"), and every other visible character (a punctuation mark, an emoji with its modifiers) as a token of its
+/// own. Letters keep their combining marks.
 /// </summary>
-public sealed partial class EnglishWordTokenizer : ITokenizer
+public sealed class EnglishWordTokenizer : ITokenizer
 {
     public string Name => Tokenizers.EnglishWords;
 
-    public IReadOnlyList<string> Tokenize(string text) =>
-        Token().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToArray();
+    public IReadOnlyList<string> Tokenize(string text) => Spans(text).Select(s => s.Token).ToArray();
 
-    [GeneratedRegex(@"\p{L}+(?:'\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]")]
-    private static partial Regex Token();
+    public IReadOnlyList<TokenSpan> Spans(string text)
+    {
+        var elements = Tokenizers.Elements(text).ToList();
+        var spans = new List<TokenSpan>();
+        for (var i = 0; i < elements.Count;)
+        {
+            var (start, _, kind, _) = elements[i];
+            var next = kind switch
+            {
+                Tokenizers.Kind.Letter => Run(elements, i, Tokenizers.Kind.Letter, joiner: c => c == '\''),
+                Tokenizers.Kind.Number => Run(elements, i, Tokenizers.Kind.Number, joiner: c => c is '.' or ','),
+                _ => i + 1,
+            };
+            if (kind != Tokenizers.Kind.Space)
+            {
+                var end = elements[next - 1].Start + elements[next - 1].Length;
+                spans.Add(new TokenSpan(text[start..end].ToLowerInvariant(), start, end - start));
+            }
+
+            i = next;
+        }
+
+        return spans;
+    }
+
+    /// <summary>
+    /// The end (exclusive) of a run of <paramref name="kind"/> elements starting at <paramref name="i"/>, where a single
+    /// joiner between two runs keeps them one token.
+    /// </summary>
+    private static int Run(List<(int Start, int Length, Tokenizers.Kind Kind, Rune First)> elements, int i, Tokenizers.Kind kind, Func<int, bool> joiner)
+    {
+        var end = i;
+        while (true)
+        {
+            while (end < elements.Count && elements[end].Kind == kind)
+            {
+                end++;
+            }
+
+            if (end + 1 < elements.Count && elements[end].Length == 1 && joiner(elements[end].First.Value) && elements[end + 1].Kind == kind)
+            {
+                end++;
+                continue;
+            }
+
+            return end;
+        }
+    }
 }
 
 /// <summary>
@@ -57,34 +142,38 @@ public sealed class ChineseCharacterTokenizer : ITokenizer
 {
     public string Name => Tokenizers.ChineseCharacters;
 
-    public IReadOnlyList<string> Tokenize(string text)
+    public IReadOnlyList<string> Tokenize(string text) => Spans(text).Select(s => s.Token).ToArray();
+
+    public IReadOnlyList<TokenSpan> Spans(string text)
     {
-        var tokens = new List<string>();
-        var run = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
+        var spans = new List<TokenSpan>();
+        int? runStart = null;
+        var runEnd = 0;
+        foreach (var (start, length, kind, first) in Tokenizers.Elements(text))
         {
-            if (Rune.IsLetterOrDigit(rune) && rune.Value < 0x2E80)
+            if (kind is Tokenizers.Kind.Letter or Tokenizers.Kind.Number && Rune.IsLetterOrDigit(first) && first.Value < 0x2E80)
             {
-                run.Append(rune.ToString());
+                runStart ??= start;
+                runEnd = start + length;
                 continue;
             }
 
             Flush();
-            if (!Rune.IsWhiteSpace(rune))
+            if (kind != Tokenizers.Kind.Space)
             {
-                tokens.Add(rune.ToString());
+                spans.Add(new TokenSpan(text.Substring(start, length), start, length));
             }
         }
 
         Flush();
-        return tokens;
+        return spans;
 
         void Flush()
         {
-            if (run.Length > 0)
+            if (runStart is { } s)
             {
-                tokens.Add(run.ToString().ToLowerInvariant());
-                run.Clear();
+                spans.Add(new TokenSpan(text[s..runEnd].ToLowerInvariant(), s, runEnd - s));
+                runStart = null;
             }
         }
     }
@@ -102,15 +191,19 @@ public sealed class ChineseWordTokenizer : ITokenizer
 
     public string Name => Tokenizers.ChineseWords;
 
-    public IReadOnlyList<string> Tokenize(string text)
+    public IReadOnlyList<string> Tokenize(string text) => Spans(text).Select(s => s.Token).ToArray();
+
+    public IReadOnlyList<TokenSpan> Spans(string text)
     {
-        IEnumerable<string> words;
+        List<JiebaNet.Segmenter.Token> words;
         lock (Gate)
         {
-            words = Segmenter.Value.Cut(text, cutAll: false, hmm: true).ToList();
+            words = Segmenter.Value.Tokenize(text, TokenizerMode.Default, hmm: true).ToList();
         }
 
-        return words.Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w.ToLower(CultureInfo.InvariantCulture)).ToArray();
+        return words.Where(w => !string.IsNullOrWhiteSpace(w.Word))
+            .Select(w => new TokenSpan(w.Word.ToLower(CultureInfo.InvariantCulture), w.StartIndex, w.EndIndex - w.StartIndex))
+            .ToArray();
     }
 
     /// <summary>The folder holding jieba's dict.txt, or an exception that says where it looked.</summary>

@@ -215,7 +215,7 @@ public sealed class DownloaderTests
     private static CorpusSource Source(params ScriptedServer[] mirrors) =>
         Corpora.ThucNewsSource with
         {
-            Mirrors = mirrors.Select(m => new Uri(m.Url, "/")).ToList(),
+            Mirrors = mirrors.Select(m => new Mirror(new Uri(m.Url, "/"))).ToList(),
             Files = new Dictionary<string, SourceFile> { ["dev.txt"] = new("dev.txt", ContentSha256, 200) },
         };
 
