@@ -23,25 +23,16 @@ public static class Commands
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
         root.Subcommands.Add(GridCommand.Build());
-        root.Subcommands.Add(GridCommand.Worker());
         root.Subcommands.Add(Results());
         return root;
     }
 
     private static Command CorpusCommand()
     {
-        var dataset = new Option<string>("--dataset")
-        {
-            Description = $"{string.Join(", ", Corpora.Names)}, or the path of a labelled CSV/TSV file (header with 'text' and 'label').",
-            DefaultValueFactory = _ => Corpora.Synthetic,
-        };
-        var dataDir = new Option<DirectoryInfo?>("--data-dir")
-        {
-            Description = "Data folder holding agnews/ and thucnews/ (default: TEXTATTENTION_DATA, else data/).",
-            HelpName = "dir",
-        };
-        var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
-        var definition = TrainCommand.DataDefinition();
+        var dataset = Options.Dataset();
+        var dataDir = Options.DataDir();
+        var offline = Options.NoDownload();
+        var definition = Options.Definition();
         var command = new Command("corpus", "Load a corpus and print its splits, classes, lengths, vocabulary size and OOV rate.")
         {
             dataset, dataDir, definition, offline,
@@ -52,15 +43,13 @@ public static class Commands
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var options = new CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), AllowDownload: !parse.GetValue(offline), Warn: m => error.WriteLine("note: " + m),
-                    Definition: parse.GetValue(definition));
-                var corpus = Corpora.Load(parse.GetValue(dataset)!, options);
+                var corpus = Corpora.Load(parse.GetValue(dataset)!, Options.CorpusOptions(parse, dataDir, offline, parse.GetValue(definition), error));
                 var statistics = CorpusStatistics.Compute(corpus);
                 output.WriteLine(statistics);
                 output.WriteLine(TextTables.Format(statistics.ClassTable()));
                 return 0;
             }
-            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException)
+            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or UnauthorizedAccessException)
             {
                 error.WriteLine("error: " + e.Message);
                 return 1;
@@ -71,33 +60,34 @@ public static class Commands
 
     private static Command Results()
     {
-        var csv = new Option<FileInfo>("--csv")
+        var csv = new Option<FileInfo?>("--csv")
         {
-            Description = "The comparison results (one row per run).",
-            DefaultValueFactory = _ => new FileInfo(Path.Combine(Repository.Root(), "notebooks", "results", "comparison-full.csv")),
+            Description = "The comparison results (one row per run) that notebook 05 writes; default: the checkout's notebooks/results/comparison-full.csv.",
             HelpName = "file",
         };
-        var readme = new Option<FileInfo>("--readme")
+        var readme = new Option<FileInfo?>("--readme")
         {
-            Description = "The README whose results section is rewritten.",
-            DefaultValueFactory = _ => new FileInfo(Path.Combine(Repository.Root(), "README.md")),
+            Description = "The README whose results section is rewritten; default: the checkout's README.md.",
             HelpName = "file",
         };
-        var command = new Command("results", "Redraw the result figures and rewrite the README's results section from the comparison CSV that notebook 05 writes.") { csv, readme };
+        var command = new Command("results", "Redraw the result figures and rewrite the README's results section from the comparison CSVs that notebook 05 writes.") { csv, readme };
         command.SetAction(parse =>
         {
+            var error = parse.InvocationConfiguration.Error;
             try
             {
-                foreach (var line in ResultsReport.Generate(parse.GetValue(readme)!.FullName, parse.GetValue(csv)!.FullName))
+                var csvFile = parse.GetValue(csv)?.FullName ?? Path.Combine(Repository.Checkout("--csv"), "notebooks", "results", "comparison-full.csv");
+                var readmeFile = parse.GetValue(readme)?.FullName ?? Path.Combine(Repository.Checkout("--readme"), "README.md");
+                foreach (var line in ResultsReport.Generate(readmeFile, csvFile))
                 {
                     parse.InvocationConfiguration.Output.WriteLine(line);
                 }
 
                 return 0;
             }
-            catch (Exception e) when (e is DataFormatException or IOException or InvalidDataException or ArgumentException or FormatException)
+            catch (Exception e) when (e is DataFormatException or IOException or InvalidDataException or ArgumentException or FormatException or UnauthorizedAccessException)
             {
-                parse.InvocationConfiguration.Error.WriteLine("error: " + e.Message);
+                error.WriteLine("error: " + e.Message);
                 return 1;
             }
         });

@@ -3,62 +3,58 @@ using TextAttention.Data;
 using TextAttention.Experiments;
 using TextAttention.IO;
 using TextAttention.Notebooks;
-using TorchSharp;
 
 namespace TextAttention.Cli;
 
-/// <summary>
-/// <c>grid</c>: notebook 05's comparison grid from the command line, resumable, over worker processes and as
-/// shards for a job matrix; <c>grid-worker</c>: the hidden worker a parallel grid starts.
-/// </summary>
+/// <summary><c>grid</c>: notebook 05's study from the command line: resumable, over worker processes, and as shards for a job matrix.</summary>
 internal static class GridCommand
 {
     public static Command Build()
     {
         var profile = new Option<string>("--profile")
         {
-            Description = "ci: the small smoke-test grid; full: the published grid on the published data; official: the published grid on the official splits.",
+            Description = "ci: the small check of the whole protocol; full: the published study on the published data; official: the published study on the official splits.",
             DefaultValueFactory = _ => "ci",
         };
         profile.AcceptOnlyFromAmong("ci", "full", "official");
-        var corpora = new Option<string>("--corpora")
+        var corpora = new Option<string?>("--corpora")
         {
-            Description = $"Comma-separated corpora of the grid (default: all of {string.Join(", ", Corpora.Names)} that can be had).",
+            Description = $"Comma-separated corpora of the study (default: all of the profile's, {string.Join(", ", ComparisonPlan.Full.Corpora.Select(d => d.Name))}, that can be had).",
             HelpName = "names",
-        };
-        corpora.Validators.Add(r =>
+        }.Checked(list => Options.Split(list).FirstOrDefault(n => ComparisonPlan.Full.Corpora.All(d => d.Name != n)) is { } unknown
+            ? $"--corpora: '{unknown}' is not a corpus of the study; choose from {string.Join(", ", ComparisonPlan.Full.Corpora.Select(d => d.Name))}."
+            : null);
+        var jobs = Options.Jobs();
+        var shard = Options.Shard();
+        var runs = new Option<DirectoryInfo?>("--runs")
         {
-            foreach (var name in Split(r.GetValueOrDefault<string>()).Where(n => !Corpora.Names.Contains(n)))
-            {
-                r.AddError($"--corpora: '{name}' is not a corpus; choose from {string.Join(", ", Corpora.Names)}.");
-            }
-        });
-        var jobs = Jobs();
-        var shard = ShardOption();
-        var runs = new Option<DirectoryInfo>("--runs")
-        {
-            Description = "The run store: finished runs are kept here and not trained again. Default: notebooks/runs, the store notebook 05 reads, so `reproduce` then finds the grid done.",
+            Description = "The run store: finished runs are kept here and not trained again. One grid trains in a store at a time (a second is refused while the first runs). " +
+                          "Default: the checkout's notebooks/runs, the store notebooks 05–07 read, so `reproduce` then finds the study done.",
             HelpName = "dir",
         };
-        var fresh = new Option<bool>("--fresh") { Description = "Forget the runs in the store and train everything again." };
+        var fresh = Options.Fresh();
         var import = new Option<DirectoryInfo[]>("--import")
         {
-            Description = "First copy the finished runs of these stores (shards trained elsewhere) into the run store.",
+            Description = "First copy the finished runs of these stores (shards trained elsewhere) into the run store; every file is checked first, and a damaged one stops the import with nothing copied.",
             HelpName = "dir",
             AllowMultipleArgumentsPerToken = true,
         };
-        var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: gather the grid from the store, failing with the list of runs that are missing (the merge step after shards)." };
-        var output = new Option<FileInfo?>("--out") { Description = "Write one row per run to this CSV, and beside it the learning curves, per-item test results and the learning-rate search, as notebook 05 does.", HelpName = "file" };
-        var searchOnly = new Option<bool>("--search-only") { Description = "Stop after the learning-rate search (the first phase of a sharded grid)." };
-        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = $"Data folder holding agnews/ and thucnews/ (default: {Repository.DataVariable}, else data/).", HelpName = "dir" };
-        var offline = new Option<bool>("--no-download") { Description = "Fail instead of downloading a missing corpus." };
+        var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: gather the study from the store, failing with the list of runs that are missing (the merge step after shards)." };
+        var output = new Option<FileInfo?>("--out")
+        {
+            Description = "Write one row per run to this CSV, and beside it the learning curves, per-item test results, the learning-rate search and the second-best-rate runs, as notebook 05 does. Written only for a complete study.",
+            HelpName = "file",
+        };
+        var searchOnly = new Option<bool>("--search-only") { Description = "Stop after the learning-rate search (the first phase of a sharded study)." };
+        var dataDir = Options.DataDir();
+        var offline = Options.NoDownload();
 
         var command = new Command("grid", """
-            Train notebook 05's comparison grid: first the learning-rate search (every pooling × candidate rate on the
-            tuning seed), then every pooling × reported seed × corpus with its chosen rate. Runs already in the store
-            are skipped, so an interrupted grid resumes; --jobs spreads runs over worker processes and --shard i/n
-            does one deterministic slice, for a job matrix (in two phases: search, then comparison); --import with
-            --no-train merges the shards. The numbers do not depend on --jobs or --shard.
+            Run notebook 05's study: the learning-rate search (every pooling × candidate rate on the tuning seeds, extended
+            while a winner sits at an edge), then every pooling × reported seed × corpus at its chosen rate, then the primary
+            pair at its second-best rates. Runs already in the store are skipped, so an interrupted study resumes; --jobs
+            spreads runs over worker processes and --shard i/n trains one deterministic slice of each stage, for a job
+            matrix (merge the shards' stores with --import and run again to go on). The numbers do not depend on --jobs or --shard.
             """)
         {
             profile, corpora, jobs, shard, runs, fresh, import, noTrain, searchOnly, output, dataDir, offline,
@@ -69,19 +65,30 @@ internal static class GridCommand
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var chosen = Enum.Parse<Profile>(parse.GetValue(profile)!, ignoreCase: true);
-                var plan = chosen == Profile.Ci ? ComparisonPlan.Ci : ComparisonPlan.Full;
-                var session = new Session(chosen, Session.DefaultSeed, plan.Settings.Threads, Repository.DataFolder(parse.GetValue(dataDir)));
-                var options = session.CorpusOptions(!parse.GetValue(offline)) with { Warn = m => error.WriteLine("note: " + m) };
-                var names = parse.GetValue(corpora) is { } list ? Split(list) : null;
-                var loaded = plan.Corpora(options, names is null ? (name, e) => error.WriteLine($"skipped: {name}: {e.Message.Split('\n')[0]}") : null, names);
-                if (loaded.Count == 0)
+                var plan = ComparisonPlan.For(Enum.Parse<Profile>(parse.GetValue(profile)!, ignoreCase: true));
+                if (parse.GetValue(corpora) is { } list)
                 {
-                    error.WriteLine("error: no corpus of the grid could be loaded.");
+                    plan = plan.Only(Options.Split(list));
+                }
+
+                var storeFolder = parse.GetValue(runs)?.FullName ?? Path.Combine(Repository.Checkout("--runs"), "notebooks", "runs");
+                var problem = Options.StoreProblem("--runs", storeFolder, parse.GetValue(fresh)) ?? Options.OutputProblem("--out", parse.GetValue(output))
+                    ?? (parse.GetValue(import) ?? []).Where(d => !d.Exists).Select(d => $"--import: {d.FullName} does not exist.").FirstOrDefault();
+                if (problem is not null)
+                {
+                    error.WriteLine("error: " + problem);
                     return 1;
                 }
 
-                var store = new RunStore(parse.GetValue(runs)?.FullName ?? Path.Combine(Repository.Root(), "notebooks", "runs"));
+                var loaded = plan.Load(plan.CorpusOptions(Repository.DataFolder(parse.GetValue(dataDir)), !parse.GetValue(offline), m => error.WriteLine("note: " + m)),
+                    parse.GetValue(corpora) is null ? (name, e) => error.WriteLine($"skipped: {name}: {e.Message.Split('\n')[0]}") : null);
+                if (loaded.Count == 0)
+                {
+                    error.WriteLine("error: no corpus of the study could be loaded.");
+                    return 1;
+                }
+
+                var store = new RunStore(storeFolder);
                 if (parse.GetValue(fresh))
                 {
                     store.Clear();
@@ -89,82 +96,46 @@ internal static class GridCommand
 
                 foreach (var other in parse.GetValue(import) ?? [])
                 {
-                    if (!other.Exists)
-                    {
-                        throw new DirectoryNotFoundException($"--import: {other.FullName} does not exist.");
-                    }
-
-                    console.WriteLine($"imported {store.Import(new RunStore(other.FullName))} runs from {other.FullName}");
+                    var (copied, present) = store.Import(new RunStore(other.FullName));
+                    console.WriteLine($"imported {copied} runs from {other.FullName} ({present} were already in the store)");
                 }
 
-                ExperimentGrid grid;
-                var workers = Workers(parse.GetValue(jobs), plan.Settings.Threads);
                 var slice = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null;
-                var train = !parse.GetValue(noTrain);
-                console.WriteLine($"{chosen.ToString().ToLowerInvariant()} grid: {string.Join(", ", loaded.Select(c => $"{c.Name} ({c.Fingerprint})"))}; " +
-                                  $"{plan.Poolings.Count} poolings × {plan.Seeds.Count} seeds{(slice is null ? "" : $", shard {slice}")}; " +
-                                  $"{workers?.Count ?? 1} worker(s) × {plan.Settings.Threads} thread(s); store {store.Directory}");
-
-                // 1. The learning-rate search (validation only, tuning seeds); a shard trains its slice of it.
-                List<RunResult> tuning;
-                if (plan.LearningRates.Count > 0)
+                var study = new ComparisonStudy(plan with { Corpora = [.. plan.Corpora.Where(d => loaded.Any(c => c.Design == d))] }, loaded)
                 {
-                    console.WriteLine($"learning-rate search: {string.Join(", ", plan.LearningRates)} × seed {string.Join(", ", plan.TuningSeeds)}");
-                    var search = plan.TuningGrid().With(store, workers, slice, train);
-                    GridProgress.Run(console, search, () => search.Run(loaded), (key, run) =>
-                        $"  {key} ({key.Number}/{key.Count}): best validation accuracy {run.History.Best.ValidationAccuracy:P2}, epoch {run.History.BestEpoch} of {run.History.Epochs.Count}");
-                    var complete = plan.TuningGrid().With(store, null, null, trainMissing: false);
-                    try
-                    {
-                        tuning = complete.Run(loaded);
-                    }
-                    catch (InvalidOperationException) when (slice is not null)
-                    {
-                        console.WriteLine($"shard {slice} of the learning-rate search is done. Merge the shards' stores (--import … --no-train --search-only) " +
-                                          "and run the shards again with the merged store imported, for the comparison.");
-                        return 0;
-                    }
-
-                    var choices = LearningRateSearch.Choose(tuning);
-                    console.WriteLine(string.Join("; ", choices.Select(c => $"{c.Dataset} {c.Pooling}: {c.Chosen}")));
-                    if (parse.GetValue(output) is { } tuningFile)
-                    {
-                        var path = Results.TuningPath(tuningFile.FullName);
-                        Results.Save(path, tuning);
-                        console.WriteLine($"wrote {path}");
-                    }
-
-                    if (parse.GetValue(searchOnly))
-                    {
-                        return 0;
-                    }
-
-                    grid = plan.Grid(choices).With(store, workers, slice, train);
-                }
-                else
+                    Store = store,
+                    Executor = Options.Executor(parse.GetValue(jobs), plan.Settings.Threads),
+                    Shard = slice,
+                    TrainMissing = !parse.GetValue(noTrain),
+                };
+                console.WriteLine($"{plan.Profile.ToString().ToLowerInvariant()} study: {string.Join(", ", loaded.Select(c => c.Name))}; {plan.Poolings.Count} poolings; " +
+                                  $"{(study.Executor is Workers.WorkerProcessExecutor w ? $"{w.Count} worker processes" : "this process")} × {plan.Settings.Threads} thread(s) per run" +
+                                  $"{(slice is null ? "" : $"; shard {slice}")}; store {store.Directory}");
+                var results = StudyProgress.Run(console, study, () => study.Run(parse.GetValue(searchOnly) ? StudyStage.Search : StudyStage.SecondBest),
+                    Report.Run);
+                if (results.Waiting is not null)
                 {
-                    grid = plan.Grid().With(store, workers, slice, train);
+                    console.WriteLine(results.Waiting);
+                    return 0;
                 }
 
-                // 2. The comparison: every pooling × reported seed with its chosen rate.
-                var results = GridProgress.Run(console, grid, () => grid.Run(loaded),
-                    (key, run) => $"{key} ({key.Number}/{key.Count}): test accuracy {run.Test.Accuracy:P2}, best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}");
+                Report.Choices(console, results.Choices);
+                if (parse.GetValue(searchOnly))
+                {
+                    return 0;
+                }
+
                 console.WriteLine();
-                console.WriteLine(TextTables.Format(Statistics.Summary(results.Select(r => r.Score))));
+                console.WriteLine(TextTables.Format(Statistics.Summary(results.Runs.Select(r => r.Score))));
+                Report.Verdicts(console, Hypotheses.Test(plan, Results.Items(results.Runs), Results.Items(results.SecondBest)).Primary);
                 if (parse.GetValue(output) is { } file)
                 {
-                    if (slice is not null)
-                    {
-                        throw new ArgumentException("--out needs the whole grid: merge the shards (--import … --no-train) to write results files.");
-                    }
-
-                    Results.Save(file.FullName, results, items: true);
-                    console.WriteLine($"wrote {file.FullName}, {Results.HistoryPath(file.FullName)} and {Results.ItemsPath(file.FullName)}");
+                    console.WriteLine($"wrote {string.Join(", ", results.Save(file.FullName))}");
                 }
 
                 return 0;
             }
-            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
+            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
             {
                 error.WriteLine("error: " + e.Message);
                 return 1;
@@ -172,95 +143,40 @@ internal static class GridCommand
         });
         return command;
     }
+}
 
-    /// <summary>The hidden worker: trains the unclaimed runs of a job file and prints one JSON event per line.</summary>
-    public static Command Worker()
+/// <summary>Lines that the study commands print about a finished study.</summary>
+internal static class Report
+{
+    /// <summary>A finished run: validation in the search (its test split is never looked at there), test accuracy otherwise.</summary>
+    public static string Run(StudyStage stage, RunSpec spec, RunResult run) =>
+        $"{spec}: {(stage == StudyStage.Search ? $"best validation accuracy {run.History.Best.ValidationAccuracy:P2}" : $"test accuracy {run.Test.Accuracy:P2}")}, " +
+        $"best epoch {run.History.BestEpoch} of {run.History.Epochs.Count}, {run.Seconds:F0} s";
+
+    /// <summary>Each pooling's chosen learning rate per corpus, with the runner-up and the edge flag.</summary>
+    public static void Choices(TextWriter console, IReadOnlyList<LearningRateChoice> choices)
     {
-        var job = new Option<FileInfo>("--job") { Description = "The job file a parallel grid wrote.", Required = true, HelpName = "file" };
-        var command = new Command("grid-worker", "Internal: one worker process of a parallel grid.") { job };
-        command.Hidden = true;
-        command.SetAction(parse =>
+        foreach (var choice in choices)
         {
-            var output = parse.InvocationConfiguration.Output;
-            try
-            {
-                // The parent holds our standard input open; when it dies, the input closes and so do we.
-                if (Console.IsInputRedirected)
-                {
-                    new Thread(() =>
-                    {
-                        Console.In.ReadToEnd();
-                        Environment.Exit(130);
-                    }) { IsBackground = true }.Start();
-                }
-
-                GridWorker.Run(GridJob.Load(parse.GetValue(job)!.FullName), torch.set_num_threads, e =>
-                {
-                    lock (output)
-                    {
-                        output.WriteLine(e.ToJson());
-                        output.Flush();
-                    }
-                });
-                return 0;
-            }
-            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine("error: " + e.Message);
-                return 1;
-            }
-        });
-        return command;
+            console.WriteLine($"  {choice.Dataset} {choice.Pooling}: learning rate {RunSpec.Rate(choice.Chosen)}" +
+                              (choice.SecondBest is { } second ? $" (second best {RunSpec.Rate(second)})" : "") +
+                              (choice.AtEdge ? " — at the edge of the rates searched" : ""));
+        }
     }
 
-    /// <summary><c>--jobs</c>: worker processes; the default fills the cores with runs of the given threads.</summary>
-    public static Option<int?> Jobs() => new Option<int?>("--jobs")
+    /// <summary>The verdicts, one per line.</summary>
+    public static void Verdicts(TextWriter console, IReadOnlyList<PairedComparison> comparisons)
     {
-        Description = "Worker processes, each training one run at a time with the grid's fixed threads per run (default: cores ÷ threads per run). Results do not depend on it.",
-        HelpName = "n",
-        Validators =
+        if (comparisons.Count == 0)
         {
-            r =>
-            {
-                if (r.GetValueOrDefault<int?>() is < 1 or > 256)
-                {
-                    r.AddError("--jobs must be a whole number from 1 to 256.");
-                }
-            },
-        },
-    };
+            return;
+        }
 
-    /// <summary><c>--shard i/n</c>.</summary>
-    public static Option<string?> ShardOption() => new Option<string?>("--shard")
-    {
-        Description = "Do only slice i of n of the grid (runs i, i+n, i+2n, … in grid order), for a job matrix; merge with `grid --import … --no-train`.",
-        HelpName = "i/n",
-        Validators =
+        console.WriteLine();
+        console.WriteLine($"{comparisons[0].Family} comparison{(comparisons.Count == 1 ? "" : "s")} (Holm over {comparisons[0].FamilySize}):");
+        foreach (var c in comparisons)
         {
-            r =>
-            {
-                if (r.GetValueOrDefault<string?>() is { } text)
-                {
-                    try
-                    {
-                        Shard.Parse(text);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        r.AddError("--shard: " + e.Message);
-                    }
-                }
-            },
-        },
-    };
-
-    /// <summary>Worker processes running this very program, or null for one process.</summary>
-    public static GridWorkers? Workers(int? jobs, int threadsPerRun)
-    {
-        var count = jobs ?? Math.Max(1, Environment.ProcessorCount / threadsPerRun);
-        return count > 1 ? GridWorkers.Dotnet(count, typeof(Commands).Assembly.Location) : null;
+            console.WriteLine($"  {c.Dataset}: {c.Describe()}");
+        }
     }
-
-    private static List<string> Split(string? list) =>
-        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

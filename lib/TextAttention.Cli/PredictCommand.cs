@@ -21,18 +21,7 @@ internal static class PredictCommand
             Description = "Texts to classify; without any, one text per non-blank line is read from standard input.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var top = new Option<int>("--top")
-        {
-            Description = "Also list this many tokens with the largest weights (0 for none).",
-            DefaultValueFactory = _ => 3,
-        };
-        top.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--top must be 0 or more.");
-            }
-        });
+        var top = Options.Whole("--top", "Also list this many tokens with the largest weights (0 for none).", 3, min: 0, max: 10_000);
 
         var command = new Command("predict", "Classify texts with a saved model: the predicted class with its probability, and the pooling's weight on every token.")
         {
@@ -44,6 +33,8 @@ internal static class PredictCommand
             var error = parse.InvocationConfiguration.Error;
             try
             {
+                // The checkpoint first: a wrong path fails at once, before standard input is read.
+                var predictor = Predictor.FromCheckpoint(parse.GetValue(checkpoint)!.FullName);
                 var given = parse.GetValue(texts) ?? [];
                 IReadOnlyList<string> input = given.Length > 0 ? given : ReadLines(Console.In);
                 if (input.Count == 0)
@@ -52,10 +43,9 @@ internal static class PredictCommand
                     return 1;
                 }
 
-                var predictor = Predictor.FromCheckpoint(parse.GetValue(checkpoint)!.FullName);
                 foreach (var prediction in predictor.Predict(input))
                 {
-                    Write(output, prediction, input[prediction.Index], parse.GetValue(top));
+                    Write(output, prediction, input[prediction.Index], parse.GetValue(top), predictor.Tokenizer.Tokenize(input[prediction.Index]).Count);
                 }
 
                 return 0;
@@ -70,17 +60,26 @@ internal static class PredictCommand
     }
 
     /// <summary>One block per text: the text, the verdict with its probability, the top tokens, then every token with its weight.</summary>
-    private static void Write(TextWriter output, Prediction prediction, string text, int top)
+    private static void Write(TextWriter output, Prediction prediction, string text, int top, int tokens)
     {
-        output.WriteLine($"text {prediction.Index + 1}: {text}");
+        output.WriteLine($"text {prediction.Index + 1}: {Printable(text)}");
+        if (tokens > prediction.Tokens.Count)
+        {
+            output.WriteLine($"  note: the model reads at most {prediction.Tokens.Count} tokens; the last {tokens - prediction.Tokens.Count} of this text's {tokens} were cut.");
+        }
+
         output.WriteLine(Invariant($"  predicted: {prediction.PredictedName} (p = {prediction.Probabilities[prediction.Predicted]:F3})"));
         if (top > 0)
         {
-            output.WriteLine("  largest weights: " + string.Join(", ", prediction.Top(top).Select(t => Invariant($"{t.Token} ({t.Weight:F3})"))));
+            output.WriteLine("  largest weights: " + string.Join(", ", prediction.Top(top).Select(t => Invariant($"{Printable(t.Token)} ({t.Weight:F3})"))));
         }
 
-        output.WriteLine("  weights: " + string.Join(" ", prediction.Tokens.Select((token, t) => Invariant($"{token}:{prediction.Weights[t]:F3}"))));
+        output.WriteLine("  weights: " + string.Join(" ", prediction.Tokens.Select((token, t) => Invariant($"{Printable(token)}:{prediction.Weights[t]:F3}"))));
     }
+
+    /// <summary>The text with control characters (escape sequences, bells, carriage returns) shown as \u escapes, so they cannot act on the terminal.</summary>
+    public static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static List<string> ReadLines(TextReader input)
     {

@@ -26,6 +26,24 @@ public static class Repository
         return Environment.CurrentDirectory;
     }
 
+    /// <summary>
+    /// The checkout the current directory is in (the nearest folder upwards holding <c>Notebooks.sln</c>), for the
+    /// defaults of options that point into it; outside a checkout, an error that asks for <paramref name="option"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The current directory is not inside a checkout.</exception>
+    public static string Checkout(string option)
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new ArgumentException($"{Environment.CurrentDirectory} is not inside a checkout of this project (no Notebooks.sln above it), so {option} has no default; give {option}.");
+    }
+
     /// <summary>The data folder: <c>--data-dir</c> when given, else <c>TEXTATTENTION_DATA</c>, else the repository's <c>data/</c>.</summary>
     public static string DataFolder(DirectoryInfo? option) =>
         option is not null ? option.FullName

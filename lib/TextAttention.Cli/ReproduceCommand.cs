@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using TextAttention.Cli.Reproduce;
+using TextAttention.Experiments;
 using TextAttention.IO;
 using TextAttention.Notebooks;
 
@@ -52,10 +53,10 @@ internal static class ReproduceCommand
             Description = "Also put the outputs of each notebook that ran cleanly back into notebooks/, cleaned for committing.",
         };
 
-        var jobs = GridCommand.Jobs();
+        var jobs = Options.Jobs();
         var fresh = new Option<bool>("--fresh")
         {
-            Description = "Forget the finished runs in notebooks/runs (the store that lets an interrupted notebook 05 resume) and train them all again.",
+            Description = "Forget the finished runs in the notebooks' run store (notebooks/runs, or TEXTATTENTION_RUNS) and train them all again; only run files are deleted.",
         };
 
         var tidy = new Option<bool>("--tidy")

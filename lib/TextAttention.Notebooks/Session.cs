@@ -1,22 +1,10 @@
 using TextAttention.Data;
 using TextAttention.Experiments;
 using TextAttention.NativeFix;
+using TextAttention.Workers;
 using TorchSharp;
 
 namespace TextAttention.Notebooks;
-
-/// <summary>How much work a notebook does: <see cref="Ci"/> for the quick headless check, <see cref="Full"/> for published results.</summary>
-public enum Profile
-{
-    /// <summary>Small data and few epochs, so every notebook runs in CI within minutes.</summary>
-    Ci,
-
-    /// <summary>The settings behind the numbers committed in the notebooks and README, on the published data (hash-checked).</summary>
-    Full,
-
-    /// <summary>The full settings on the corpora's official splits, large training files included: hours on two cores.</summary>
-    Official,
-}
 
 /// <summary>
 /// The one place where a notebook, test or command fixes its seed, thread count, profile and data
@@ -33,19 +21,16 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     public const string DataVariable = "TEXTATTENTION_DATA";
     public const string JobsVariable = "TEXTATTENTION_JOBS";
     public const string RunsVariable = "TEXTATTENTION_RUNS";
-    public const string WorkerVariable = "TEXTATTENTION_WORKER";
 
     /// <summary>
-    /// From <c>TEXTATTENTION_JOBS</c>: worker processes for a grid. Null (unset) means one per core's worth of a run's
-    /// threads, when the worker program is built; the numbers are the same for any value.
+    /// From <c>TEXTATTENTION_JOBS</c>: worker processes for a study. Null (unset) means one per core's worth of a run's
+    /// threads; the numbers are the same for any value.
     /// </summary>
     public int? Jobs { get; init; }
 
     /// <summary>From <c>TEXTATTENTION_RUNS</c>: the store of finished runs (<c>runs/</c> beside the notebooks when unset; git ignores it).</summary>
     public string RunsDirectory { get; init; } = Path.GetFullPath("runs");
 
-    /// <summary>From <c>TEXTATTENTION_WORKER</c>, else the path <see cref="Start"/> was given: the built <c>TextAttention.Cli.dll</c> that runs grid workers.</summary>
-    public string? Worker { get; init; }
     public const int DefaultSeed = 2016;
     public const int DefaultThreads = 2;
 
@@ -55,10 +40,9 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// </summary>
     /// <exception cref="ArgumentException">An environment variable holds a value that is not allowed.</exception>
     /// <param name="defaultDataDirectory">The data folder when <c>TEXTATTENTION_DATA</c> is unset; notebooks pass <c>../data</c>.</param>
-    /// <param name="worker">The grid worker program when <c>TEXTATTENTION_WORKER</c> is unset; notebooks pass the built command-line tool.</param>
-    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed, string? worker = null)
+    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed)
     {
-        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed, worker);
+        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed);
         TorchSharpNativeFix.Apply(TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory));
         torch.set_num_threads(session.Threads);
         torch.manual_seed(session.Seed);
@@ -66,7 +50,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     }
 
     /// <summary>Parses the settings without touching TorchSharp, so that bad values fail before any work.</summary>
-    public static Session FromEnvironment(Func<string, string?> variable, string defaultDataDirectory, int seed = DefaultSeed, string? worker = null)
+    public static Session FromEnvironment(Func<string, string?> variable, string defaultDataDirectory, int seed = DefaultSeed)
     {
         var profileText = variable(ProfileVariable);
         var profile = string.IsNullOrWhiteSpace(profileText)
@@ -98,12 +82,10 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         var data = variable(DataVariable);
         var dataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? defaultDataDirectory : data);
         var runs = variable(RunsVariable);
-        var workerPath = variable(WorkerVariable);
         return new Session(profile, seed, threads, dataDirectory)
         {
             Jobs = jobs,
             RunsDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(runs) ? "runs" : runs),
-            Worker = string.IsNullOrWhiteSpace(workerPath) ? (worker is null ? null : Path.GetFullPath(worker)) : Path.GetFullPath(workerPath),
         };
     }
 
@@ -128,32 +110,25 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         return line;
     }
 
+    /// <summary>This session's comparison plan: <see cref="ComparisonPlan.For"/> its profile.</summary>
+    public ComparisonPlan Plan => ComparisonPlan.For(Profile);
+
     /// <summary>
-    /// The grid of <paramref name="plan"/> as a notebook runs it: finished runs kept in <see cref="RunsDirectory"/> (an
-    /// interrupted notebook resumes where it stopped), spread over <see cref="Jobs"/> worker processes.
+    /// A study of <paramref name="plan"/> as a notebook runs it: the plan's corpora from this session's data folder (a
+    /// real corpus that cannot be had is skipped, with a line that says why), finished runs kept in
+    /// <see cref="RunsDirectory"/> so an interrupted notebook resumes and later notebooks reuse them, spread over
+    /// <see cref="Jobs"/> worker processes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TEXTATTENTION_JOBS</c> asks for workers but the worker program is not built.</exception>
-    public ExperimentGrid Grid(ComparisonPlan plan) => Grid(plan.Grid());
-
-    /// <summary><paramref name="grid"/> run as a notebook runs grids: with this session's run store and workers.</summary>
-    /// <exception cref="ArgumentException"><c>TEXTATTENTION_JOBS</c> asks for workers but the worker program is not built.</exception>
-    public ExperimentGrid Grid(ExperimentGrid grid)
+    /// <param name="what">How the skip lines name the part of the notebook that goes without the corpus.</param>
+    public ComparisonStudy Study(ComparisonPlan plan, string what)
     {
-        var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / grid.Settings.Threads);
-        var workerBuilt = Worker is not null && File.Exists(Worker);
-        if (jobs > 1 && !workerBuilt && Jobs is not null)
+        var corpora = plan.Load(CorpusOptions(), (name, e) => Skipped($"{name} in {what}", e));
+        var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / plan.Settings.Threads);
+        return new ComparisonStudy(plan, corpora)
         {
-            throw new ArgumentException($"{JobsVariable}={jobs} needs the worker program, {Worker ?? "TextAttention.Cli.dll"}; build it with `dotnet build -c Release lib/TextAttention.Cli`.");
-        }
-
-        if (jobs > 1 && !workerBuilt)
-        {
-            // Said once per grid, so that a reader who finds the grid slow knows why and what to do.
-            Console.WriteLine($"note: training in this process, one run at a time: the worker program {Worker ?? "TextAttention.Cli.dll"} is not built " +
-                              "(setup.dib builds it unless TEXTATTENTION_SKIP_BUILD=1). The numbers are the same either way.");
-        }
-
-        return grid.With(new RunStore(RunsDirectory), jobs > 1 && workerBuilt ? GridWorkers.Dotnet(jobs, Worker!) : null);
+            Store = new RunStore(RunsDirectory),
+            Executor = jobs > 1 ? new WorkerProcessExecutor(jobs) : new InProcessExecutor(),
+        };
     }
 
     /// <summary>Picks the CI or full value of a setting (the official profile uses the full one).</summary>

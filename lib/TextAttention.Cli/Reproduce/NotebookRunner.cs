@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using TextAttention.Experiments;
 using TextAttention.IO;
 using TextAttention.Notebooks;
 
@@ -56,12 +57,13 @@ public sealed record NotebookRun(
 /// in the notebook's own folder (as VS Code does), under a timeout, and reads each cell's errors
 /// back from the executed copy.
 /// </summary>
-/// <param name="jobs">Worker processes for notebook 05's grid (<c>TEXTATTENTION_JOBS</c>); null lets the session choose.</param>
-public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout, int? jobs = null)
+/// <param name="jobs">Worker processes for the notebooks' studies (<c>TEXTATTENTION_JOBS</c>); null lets the session choose.</param>
+/// <param name="runs">The run store the kernels use; null: <c>TEXTATTENTION_RUNS</c> when set, else <c>notebooks/runs</c> (git ignores it).</param>
+public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout, int? jobs = null, string? runs = null)
 {
-    /// <summary>The run store the kernels use: <c>TEXTATTENTION_RUNS</c> when set, else <c>notebooks/runs</c> (git ignores it).</summary>
-    public string RunsDirectory { get; } = Environment.GetEnvironmentVariable(Session.RunsVariable) is { Length: > 0 } runs
-        ? Path.GetFullPath(runs)
+    /// <summary>The run store the kernels use, so that notebook 05's runs are there for 06 and 07 and an interrupted notebook resumes.</summary>
+    public string RunsDirectory { get; } = runs is not null ? Path.GetFullPath(runs)
+        : Environment.GetEnvironmentVariable(Session.RunsVariable) is { Length: > 0 } variable ? Path.GetFullPath(variable)
         : Path.Combine(Path.GetFullPath(repositoryRoot), "notebooks", "runs");
 
     /// <summary>Where <c>notebooks/setup.dib</c> expects the library; it builds it unless this is set.</summary>
@@ -115,7 +117,6 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
         start.Environment[SkipBuildVariable] = "1";
         start.Environment[StaticChartsVariable] = "1";
         start.Environment[Session.RunsVariable] = RunsDirectory;
-        start.Environment[Session.WorkerVariable] = typeof(NotebookRunner).Assembly.Location;
         if (jobs is { } count)
         {
             start.Environment[Session.JobsVariable] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);

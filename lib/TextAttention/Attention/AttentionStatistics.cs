@@ -16,49 +16,66 @@ namespace TextAttention.Attention;
 public sealed record AttentionStatistics(double RowEntropy, double DiagonalMass, double ColumnSumCv, double UniformShare, int Texts)
 {
     /// <summary>The statistics of the given L × L matrices; texts shorter than two tokens are left out.</summary>
-    public static AttentionStatistics Of(IEnumerable<float[,]> matrices)
+    public static AttentionStatistics Of(IEnumerable<float[,]> matrices) => Mean(matrices.Select(OfText));
+
+    /// <summary>
+    /// One text's figures (row entropy ÷ log L, diagonal mass, column-sum CV, 1/L); null for a text shorter than two
+    /// tokens. <see cref="Mean"/> averages them, so a caller can compute them as texts come and average in a fixed order.
+    /// </summary>
+    public static (double Entropy, double Diagonal, double Cv, double Uniform)? OfText(float[,] a)
+    {
+        var length = a.GetLength(0);
+        if (length < 2)
+        {
+            return null;
+        }
+
+        double rowEntropy = 0, diagonalSum = 0;
+        var columns = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            double total = 0;
+            for (var j = 0; j < length; j++)
+            {
+                total += a[i, j];
+            }
+
+            for (var j = 0; j < length; j++)
+            {
+                var p = a[i, j] / total;
+                rowEntropy -= p > 0 ? p * Math.Log(p) : 0;
+                columns[j] += p;
+            }
+
+            diagonalSum += a[i, i] / total;
+        }
+
+        var mean = columns.Average();
+        var std = Math.Sqrt(columns.Sum(c => (c - mean) * (c - mean)) / length);
+        return (rowEntropy / length / Math.Log(length), diagonalSum / length, std / mean, 1.0 / length);
+    }
+
+    /// <summary>The mean of per-text figures (<see cref="OfText"/>), in the order given; texts without figures are left out.</summary>
+    public static AttentionStatistics Mean(IEnumerable<(double Entropy, double Diagonal, double Cv, double Uniform)?> texts)
     {
         double entropy = 0, diagonal = 0, cv = 0, uniform = 0;
-        var texts = 0;
-        foreach (var a in matrices)
+        var count = 0;
+        foreach (var t in texts)
         {
-            var length = a.GetLength(0);
-            if (length < 2)
+            if (t is not { } text)
             {
                 continue;
             }
 
-            double rowEntropy = 0, diagonalSum = 0;
-            var columns = new double[length];
-            for (var i = 0; i < length; i++)
-            {
-                double total = 0;
-                for (var j = 0; j < length; j++)
-                {
-                    total += a[i, j];
-                }
-
-                for (var j = 0; j < length; j++)
-                {
-                    var p = a[i, j] / total;
-                    rowEntropy -= p > 0 ? p * Math.Log(p) : 0;
-                    columns[j] += p;
-                }
-
-                diagonalSum += a[i, i] / total;
-            }
-
-            var mean = columns.Average();
-            var std = Math.Sqrt(columns.Sum(c => (c - mean) * (c - mean)) / length);
-            entropy += rowEntropy / length / Math.Log(length);
-            diagonal += diagonalSum / length;
-            cv += std / mean;
-            uniform += 1.0 / length;
-            texts++;
+            entropy += text.Entropy;
+            diagonal += text.Diagonal;
+            cv += text.Cv;
+            uniform += text.Uniform;
+            count++;
         }
 
-        return texts == 0
+        return count == 0
             ? new AttentionStatistics(double.NaN, double.NaN, double.NaN, double.NaN, 0)
-            : new AttentionStatistics(entropy / texts, diagonal / texts, cv / texts, uniform / texts, texts);
+            : new AttentionStatistics(entropy / count, diagonal / count, cv / count, uniform / count, count);
     }
 }

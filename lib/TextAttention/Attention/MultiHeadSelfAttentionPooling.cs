@@ -16,8 +16,8 @@ namespace TextAttention.Attention;
 /// Weights (B, T) are the head-averaged column means of A over the real queries, the share of each
 /// position's value in the context before W_O; Matrix (B, T, T) is the head-averaged A. With every
 /// projection the identity and one head this is <see cref="DotProductSelfAttention"/> with
-/// <see cref="QueryReduction.Mean"/>. The explicit A costs a second T×T product; it is there so
-/// the notebooks can plot it.
+/// <see cref="QueryReduction.Mean"/>. The explicit A costs a second T×T product; it is computed only when
+/// the weights are asked for (a prediction, a plot), never while training (<see cref="SequencePooling.Context"/>).
 /// </summary>
 public sealed class MultiHeadSelfAttentionPooling : SequencePooling
 {
@@ -50,6 +50,17 @@ public sealed class MultiHeadSelfAttentionPooling : SequencePooling
 
     protected override PoolingOutput Pool(Tensor x, Tensor mask)
     {
+        var (context, perHead, queries, lengths) = Compute(x, mask, withMatrix: true);
+        var matrix = perHead!.mean([1]) * queries.unsqueeze(-1);                                // (B, T, T), padded query rows 0
+        var weights = matrix.sum(1) / lengths;                                                 // (B, T)
+        return new PoolingOutput(context, weights, matrix);
+    }
+
+    /// <summary>Only the fused product: the explicit matrix, and with it the weights, are left out.</summary>
+    protected override Tensor PoolContext(Tensor x, Tensor mask) => Compute(x, mask, withMatrix: false).Context;
+
+    private (Tensor Context, Tensor? PerHead, Tensor Queries, Tensor Lengths) Compute(Tensor x, Tensor mask, bool withMatrix)
+    {
         long B = x.shape[0], T = x.shape[1], D = x.shape[2];
         var d_h = D / Heads;
         var values = MaskInputs(x, mask);                                                      // (B, T, D)
@@ -57,23 +68,28 @@ public sealed class MultiHeadSelfAttentionPooling : SequencePooling
         var k = SplitHeads(W_K.forward(values), B, T, d_h);                                   // (B, h, T, d_h)
         var v = SplitHeads(W_V.forward(values), B, T, d_h);                                   // (B, h, T, d_h)
 
-        // An additive mask with a finite fill: padded keys get weight 0, and an all-padding row stays finite.
-        var keyMask = zeros(B, 1, 1, T, dtype: x.dtype, device: x.device)
-            .masked_fill(mask.logical_not().view(B, 1, 1, T), Masking.MostNegative(x.dtype));  // (B, 1, 1, T)
-        var scores = matmul(q, k.transpose(2, 3)) / Math.Sqrt(d_h);                            // (B, h, T, T)
-        var perHead = Intervene(Masking.MaskedSoftmax(scores, mask.view(B, 1, 1, T)), mask.view(B, 1, 1, T));   // (B, h, T, T)
-        var heads = Intervention == AttentionIntervention.None
-            ? nn.functional.scaled_dot_product_attention(q, k, v, keyMask, 0.0, false)          // (B, h, T, d_h), fused
-            : matmul(perHead, v);                                                              // (B, h, T, d_h), replaced weights
-        var y = W_O.forward(heads.transpose(1, 2).reshape(B, T, D));                          // (B, T, D)
+        // The explicit A is needed for display and to replace the weights; the fused product never forms it.
+        var perHead = withMatrix || Intervention != AttentionIntervention.None
+            ? Intervene(Masking.MaskedSoftmax(matmul(q, k.transpose(2, 3)) / Math.Sqrt(d_h), mask.view(B, 1, 1, T)), mask.view(B, 1, 1, T))   // (B, h, T, T)
+            : null;
+        Tensor heads;
+        if (Intervention == AttentionIntervention.None)
+        {
+            // An additive mask with a finite fill: padded keys get weight 0, and an all-padding row stays finite.
+            var keyMask = zeros(B, 1, 1, T, dtype: x.dtype, device: x.device)
+                .masked_fill(mask.logical_not().view(B, 1, 1, T), Masking.MostNegative(x.dtype));  // (B, 1, 1, T)
+            heads = nn.functional.scaled_dot_product_attention(q, k, v, keyMask, 0.0, false);       // (B, h, T, d_h), fused
+        }
+        else
+        {
+            heads = matmul(perHead!, v);                                                           // (B, h, T, d_h), replaced weights
+        }
 
+        var y = W_O.forward(heads.transpose(1, 2).reshape(B, T, D));                          // (B, T, D)
         var queries = mask.to_type(x.dtype);                                                   // (B, T)
         var lengths = RealLengths(mask, x.dtype).unsqueeze(1);                                 // (B, 1)
         var context = (y * queries.unsqueeze(-1)).sum(1) / lengths;                            // (B, D)
-
-        var matrix = perHead.mean([1]) * queries.unsqueeze(-1);                                  // (B, T, T), padded query rows 0
-        var weights = matrix.sum(1) / lengths;                                                 // (B, T)
-        return new PoolingOutput(context, weights, matrix);
+        return (context, perHead, queries, lengths);
     }
 
     private Tensor SplitHeads(Tensor t, long B, long T, long d_h) =>

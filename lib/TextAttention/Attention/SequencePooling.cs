@@ -67,8 +67,24 @@ public abstract class SequencePooling : nn.Module<Tensor, Tensor?, PoolingOutput
         return output;
     }
 
+    /// <summary>
+    /// The context vector alone (B, D): the same numbers as <see cref="forward"/>'s, for a caller that reads nothing
+    /// else (training). Poolings whose weights cost extra work beside the context (<c>mhsa</c>'s explicit matrix)
+    /// skip it here.
+    /// </summary>
+    public Tensor Context(Tensor x, Tensor? mask)
+    {
+        CheckInputs(x, mask);
+        using var scope = NewDisposeScope();
+        var context = PoolContext(x, mask ?? ones(x.shape[0], x.shape[1], dtype: ScalarType.Bool, device: x.device));
+        return scope.MoveToOuter(context);
+    }
+
     /// <summary>Computes the pooling on checked inputs; <paramref name="mask"/> is never null here.</summary>
     protected abstract PoolingOutput Pool(Tensor x, Tensor mask);
+
+    /// <summary>The context of <see cref="Pool"/>; override when it can be had without the weights.</summary>
+    protected virtual Tensor PoolContext(Tensor x, Tensor mask) => Pool(x, mask).Context;
 
     /// <summary>Zeroes padded positions of x when this variant is masked, so their values cannot leak into any output.</summary>
     protected Tensor MaskInputs(Tensor x, Tensor mask) =>

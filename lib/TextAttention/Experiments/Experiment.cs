@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using TextAttention.Attention;
 using TextAttention.Data;
-using TextAttention.Inference;
 using TextAttention.Models;
 using TextAttention.Text;
 using TextAttention.Training;
@@ -9,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace TextAttention.Experiments;
 
-/// <summary>Prepares corpora and trains one BiLSTM classifier per (pooling, seed); <see cref="ExperimentGrid"/> loops over them.</summary>
+/// <summary>Prepares corpora and trains one BiLSTM classifier per run; <see cref="GridRunner"/> and <see cref="ComparisonStudy"/> loop over them.</summary>
 public static class Experiment
 {
     public static PreparedCorpus Prepare(Corpus corpus, RunSettings settings)
@@ -24,56 +22,47 @@ public static class Experiment
             vocabulary.OutOfVocabularyRate(testTokens));
     }
 
+    /// <summary>The run of <paramref name="pooling"/> with <paramref name="seed"/> and <paramref name="settings"/> on <paramref name="data"/>.</summary>
+    public static RunSpec Spec(PreparedCorpus data, string pooling, int seed, RunSettings settings) =>
+        new(data.Corpus.Name, data.Corpus.Fingerprint, pooling, seed, settings);
+
+    /// <inheritdoc cref="Run(PreparedCorpus, RunSpec, Action{BatchProgress}?, Action{EpochRecord}?)"/>
+    public static RunResult Run(PreparedCorpus data, string pooling, int seed, RunSettings settings, Action<BatchProgress>? onBatch = null, Action<EpochRecord>? onEpoch = null) =>
+        Run(data, Spec(data, pooling, seed, settings), onBatch, onEpoch);
+
     /// <summary>
-    /// Trains one model, restores its best epoch and scores it on test. The seed is set before the model
-    /// is built, so it fixes the initial weights, the shuffling and the dropout masks: the same seed and
-    /// threads give the same numbers.
+    /// Trains one model, restores its best epoch and scores it on test in one pass (<see cref="Inference.Predictor.Score"/>):
+    /// accuracy, macro-F1, per-item correctness, the evidence mass when the corpus marks evidence, and the matrix
+    /// statistics of a <c>dot-self</c> pooling. The seed is set before the model is built, so it fixes the initial
+    /// weights, the shuffling and the dropout masks: the same spec and threads give the same numbers.
     /// </summary>
-    public static RunResult Run(PreparedCorpus data, string pooling, int seed, RunSettings settings, Action<BatchProgress>? onBatch = null, Action<EpochRecord>? onEpoch = null)
+    /// <exception cref="ArgumentException">The spec names other data than <paramref name="data"/>.</exception>
+    public static RunResult Run(PreparedCorpus data, RunSpec spec, Action<BatchProgress>? onBatch = null, Action<EpochRecord>? onEpoch = null)
     {
+        if (spec.Data != data.Corpus.Fingerprint || spec.Corpus != data.Corpus.Name)
+        {
+            throw new ArgumentException($"{spec} is a run on data {spec.Data}, not on {data.Corpus.Name} ({data.Corpus.Fingerprint}).", nameof(spec));
+        }
+
         var clock = Stopwatch.StartNew();
-        manual_seed(seed);
-        var model = new BiLstmClassifier(Config(data, pooling, settings));
+        var settings = spec.Settings;
+        manual_seed(spec.Seed);
+        var model = new BiLstmClassifier(Config(data, spec.Pooling, settings));
         var train = new Batcher(data.Train, settings.Batching);
         var predictor = data.Predictor(model, settings);
-        var history = Trainer.Fit(model, b => model.forward(b.Ids, b.Lengths).Logits, train, () => predictor.Evaluate(data.Validation),
-            settings.TrainingOrDefault with { Seed = seed }, onBatch, onEpoch);
-        var test = predictor.Evaluate(data.Test);
-        var evidence = data.Corpus.Test.Any(e => e.Evidence is not null) ? EvidenceMass(predictor.Predict(data.Test), data.Corpus.Test) : (double?)null;
-        var correct = string.Concat(data.Test.Select((e, i) => test.Predicted![i] == e.Label ? '1' : '0'));
-        return new RunResult(data.Corpus.Name, data.Corpus.Fingerprint, pooling, seed, history, test, model, train.RealTokenShare, clock.Elapsed.TotalSeconds, evidence)
+        var history = Trainer.Fit(model, b => model.Logits(b.Ids, b.Lengths), train, () => predictor.Evaluate(data.Validation),
+            settings.TrainingOrDefault with { Seed = spec.Seed }, onBatch, onEpoch);
+        var evidence = data.Corpus.Test.Any(e => e.Evidence is not null) ? data.Corpus.Test.Select(e => e.Evidence).ToList() : null;
+        var test = predictor.Score(data.Test, evidence, matrixStatistics: spec.Pooling.StartsWith("dot-self", StringComparison.Ordinal));
+        return new RunResult(spec, history, test.Evaluation, model, train.RealTokenShare, clock.Elapsed.TotalSeconds)
         {
-            LearningRate = settings.TrainingOrDefault.LearningRate,
-            Attention = pooling.StartsWith("dot-self", StringComparison.Ordinal) ? MatrixStatistics(predictor, data.Test) : null,
-            TestCorrect = correct,
+            EvidenceMass = test.EvidenceMass,
+            Attention = test.Attention,
+            TestCorrect = test.Correct,
         };
     }
 
     /// <summary>The classifier a run on <paramref name="data"/> builds: the corpus's vocabulary and classes, the settings' sizes.</summary>
     public static ClassifierConfig Config(PreparedCorpus data, string pooling, RunSettings settings) =>
         new(data.Vocabulary.Count, data.Corpus.ClassNames.Count, settings.EmbeddingSize, settings.HiddenSize, pooling, settings.Dropout, settings.Heads);
-
-    /// <summary>How many test texts the matrix statistics read (the first ones of the split).</summary>
-    public const int MatrixStatisticsTexts = 1_000;
-
-    /// <summary><see cref="AttentionStatistics"/> of a self-attention model on the first <see cref="MatrixStatisticsTexts"/> texts of <paramref name="split"/>.</summary>
-    public static AttentionStatistics MatrixStatistics(Predictor predictor, IReadOnlyList<EncodedExample> split) =>
-        AttentionStatistics.Of(predictor.Predict(split.Take(MatrixStatisticsTexts).ToList(), withMatrix: true).Select(p => p.Matrix!));
-
-    /// <summary>
-    /// The mean, over predictions, of the share of the pooling's weight that falls on the example's evidence
-    /// positions (<see cref="Prediction.NormalisedWeights"/>). <paramref name="split"/> holds the examples the
-    /// predictions' indices point into.
-    /// </summary>
-    public static double EvidenceMass(IReadOnlyList<Prediction> predictions, IReadOnlyList<Example> split)
-    {
-        double total = 0;
-        foreach (var prediction in predictions)
-        {
-            var weights = prediction.NormalisedWeights;
-            total += (split[prediction.Index].Evidence ?? []).Where(p => p < weights.Count).Sum(p => weights[p]);
-        }
-
-        return predictions.Count == 0 ? 0 : total / predictions.Count;
-    }
 }

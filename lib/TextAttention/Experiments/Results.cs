@@ -30,7 +30,8 @@ public sealed record RunRow(
     [property: Name("a_row_entropy"), Optional][param: Name("a_row_entropy"), Optional] double? RowEntropy = null,
     [property: Name("a_diagonal_mass"), Optional][param: Name("a_diagonal_mass"), Optional] double? DiagonalMass = null,
     [property: Name("a_column_sum_cv"), Optional][param: Name("a_column_sum_cv"), Optional] double? ColumnSumCv = null,
-    [property: Name("a_uniform_share"), Optional][param: Name("a_uniform_share"), Optional] double? UniformShare = null)
+    [property: Name("a_uniform_share"), Optional][param: Name("a_uniform_share"), Optional] double? UniformShare = null,
+    [property: Name("test_file_accuracy"), Optional][param: Name("test_file_accuracy"), Optional] double? TestFileAccuracy = null)
 {
     [Ignore]
     public RunScore Score => new(Dataset, Pooling, Seed, TestAccuracy, TestMacroF1);
@@ -50,13 +51,15 @@ public sealed record EpochRow(
 
 /// <summary>
 /// Whether each run got each test item right (<c>comparison-PROFILE.items.csv</c>): one string of '1' and '0' per run,
-/// in test-split order, for the paired bootstrap over test items.
+/// in test-split order, for the paired bootstrap over seeds and test items. Runs with the same <see cref="Data"/> were
+/// tested on the same items (the same split or fold).
 /// </summary>
 public sealed record ItemRow(
     [property: Name("dataset")] string Dataset,
     [property: Name("pooling")] string Pooling,
     [property: Name("seed")] int Seed,
-    [property: Name("correct")] string Correct);
+    [property: Name("correct")] string Correct,
+    [property: Name("data"), Optional][param: Name("data"), Optional] string? Data = null);
 
 /// <summary>
 /// The typed results schema: run results as rows, written and read through <see cref="CsvFile"/>, and as
@@ -66,10 +69,11 @@ public sealed record ItemRow(
 public static class Results
 {
     /// <summary>One row per run.</summary>
-    public static List<RunRow> Runs(IEnumerable<RunResult> runs) =>
+    /// <param name="testFileAccuracy">Each run's accuracy on an extra labelled file (<c>train --test-file</c>); null leaves the column empty.</param>
+    public static List<RunRow> Runs(IEnumerable<RunResult> runs, Func<RunResult, double?>? testFileAccuracy = null) =>
         runs.Select(r => new RunRow(r.Dataset, r.Pooling, r.Seed, r.History.BestEpoch, r.Test.Accuracy, r.Test.MacroF1,
             r.History.Best.ValidationAccuracy, r.EvidenceMass, r.RealTokenShare, r.Data, r.LearningRate, r.History.Epochs.Count, r.History.StoppedEarly,
-            r.Attention?.RowEntropy, r.Attention?.DiagonalMass, r.Attention?.ColumnSumCv, r.Attention?.UniformShare)).ToList();
+            r.Attention?.RowEntropy, r.Attention?.DiagonalMass, r.Attention?.ColumnSumCv, r.Attention?.UniformShare, testFileAccuracy?.Invoke(r))).ToList();
 
     /// <summary>One row per run and epoch.</summary>
     public static List<EpochRow> Epochs(IEnumerable<RunResult> runs) =>
@@ -78,14 +82,13 @@ public static class Results
 
     /// <summary>One row per run with its per-item correctness on test.</summary>
     public static List<ItemRow> Items(IEnumerable<RunResult> runs) =>
-        runs.Select(r => new ItemRow(r.Dataset, r.Pooling, r.Seed, r.TestCorrect)).ToList();
-
-    /// <summary>Per-item correctness keyed by (dataset, pooling, seed), as <see cref="Statistics.Family"/> takes it.</summary>
-    public static Dictionary<(string Dataset, string Pooling, int Seed), string> Correct(IEnumerable<ItemRow> rows) =>
-        rows.Where(r => r.Correct.Length > 0).ToDictionary(r => (r.Dataset, r.Pooling, r.Seed), r => r.Correct);
+        runs.Select(r => new ItemRow(r.Dataset, r.Pooling, r.Seed, r.TestCorrect, r.Data)).ToList();
 
     /// <summary>The learning-rate search beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.tuning.csv</c>.</summary>
     public static string TuningPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".tuning.csv";
+
+    /// <summary>The second-best-rate runs beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.second-best.csv</c>.</summary>
+    public static string SecondBestPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".second-best.csv";
 
     /// <summary>The items file beside a results file: <c>comparison-full.csv</c> → <c>comparison-full.items.csv</c>.</summary>
     public static string ItemsPath(string runsPath) => Path.ChangeExtension(runsPath, null) + ".items.csv";
@@ -97,14 +100,31 @@ public static class Results
     /// Writes the runs to <paramref name="runsPath"/>, their epochs to <see cref="HistoryPath"/> and, when
     /// <paramref name="items"/>, their per-item test correctness to <see cref="ItemsPath"/>, each atomically.
     /// </summary>
-    public static void Save(string runsPath, IReadOnlyList<RunResult> runs, bool items = false)
+    /// <returns>The files written.</returns>
+    public static IReadOnlyList<string> Save(string runsPath, IReadOnlyList<RunResult> runs, bool items = false, Func<RunResult, double?>? testFileAccuracy = null)
     {
-        CsvFile.Write(runsPath, Runs(runs));
+        CsvFile.Write(runsPath, Runs(runs, testFileAccuracy));
         CsvFile.Write(HistoryPath(runsPath), Epochs(runs));
         if (items)
         {
             CsvFile.Write(ItemsPath(runsPath), Items(runs));
         }
+
+        return items ? [runsPath, HistoryPath(runsPath), ItemsPath(runsPath)] : [runsPath, HistoryPath(runsPath)];
+    }
+
+    /// <summary>
+    /// Reads a results file and the files beside it (<see cref="Save"/>, <see cref="StudyResults.Save"/>); a file that is
+    /// not there gives an empty list, except the results file itself.
+    /// </summary>
+    /// <exception cref="DataFormatException">A file is missing (the results file) or malformed; the message names it.</exception>
+    public static ResultsFiles Read(string runsPath)
+    {
+        List<T> Optional<T>(string path) => File.Exists(path) ? CsvFile.Read<T>(path) : [];
+        var tuning = TuningPath(runsPath);
+        var second = SecondBestPath(runsPath);
+        return new ResultsFiles(CsvFile.Read<RunRow>(runsPath), Optional<ItemRow>(ItemsPath(runsPath)), Optional<EpochRow>(HistoryPath(runsPath)),
+            Optional<RunRow>(tuning), Optional<EpochRow>(HistoryPath(tuning)), Optional<RunRow>(second), Optional<ItemRow>(ItemsPath(second)));
     }
 
     /// <summary>
@@ -135,3 +155,13 @@ public static class Results
         };
     }
 }
+
+/// <summary>A comparison's results files, as <see cref="Results.Read"/> reads them.</summary>
+public sealed record ResultsFiles(
+    List<RunRow> Runs,
+    List<ItemRow> Items,
+    List<EpochRow> History,
+    List<RunRow> Tuning,
+    List<EpochRow> TuningHistory,
+    List<RunRow> SecondBest,
+    List<ItemRow> SecondBestItems);

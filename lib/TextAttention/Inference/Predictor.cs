@@ -1,3 +1,4 @@
+using TextAttention.Attention;
 using TextAttention.Models;
 using TextAttention.Text;
 using TextAttention.Training;
@@ -129,31 +130,100 @@ public sealed class Predictor
     }
 
     /// <summary>Accuracy, macro-F1 and mean cross-entropy on labelled examples, batched like training.</summary>
-    public Evaluation Evaluate(IReadOnlyList<EncodedExample> examples)
+    public Evaluation Evaluate(IReadOnlyList<EncodedExample> examples) => Score(examples).Evaluation;
+
+    /// <summary>
+    /// Everything a finished run reports about a labelled split, from one pass over it, batched like training (so the
+    /// numbers match the run's own evaluation): accuracy, macro-F1, loss and the predicted class of every item; with
+    /// <paramref name="evidence"/> (one list of token positions, or null, per example), the mean share of the pooling's
+    /// normalised weight on them; with <paramref name="matrixStatistics"/>, <see cref="AttentionStatistics"/> of a
+    /// self-attention pooling's matrices over the whole split. Sums run in split order, whatever the batches.
+    /// </summary>
+    public TestPass Score(IReadOnlyList<EncodedExample> examples, IReadOnlyList<IReadOnlyList<int>?>? evidence = null, bool matrixStatistics = false)
     {
+        if (evidence is not null && evidence.Count != examples.Count)
+        {
+            throw new ArgumentException($"{evidence.Count} evidence lists for {examples.Count} examples.", nameof(evidence));
+        }
+
         var classes = ClassNames.Count;
         var confusion = new long[classes, classes];
-        var byPosition = new int[examples.Count];
+        var predictedAt = new int[examples.Count];
+        var evidenceAt = evidence is null ? null : new double[examples.Count];
+        var matrixAt = matrixStatistics ? new (double, double, double, double)?[examples.Count] : null;
         var positions = examples.Select((e, i) => e with { Index = i }).ToList();
         double lossSum = 0;
         long count = 0;
-        foreach (var (loss, actual, predicted, indices) in Batches(positions, (batch, output) => (
-                     nn.functional.cross_entropy(output.Logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>(),
-                     batch.Labels.data<long>().ToArray(),
-                     output.Logits.argmax(1).data<long>().ToArray(),
-                     batch.Indices)))
+        foreach (var (loss, actual, predicted, indices) in Batches(positions, (batch, output) =>
+                 {
+                     var B = batch.Size;
+                     var T = (int)batch.Ids.shape[1];
+                     var lengths = evidenceAt is null && matrixAt is null ? null : batch.Lengths.data<long>().ToArray();   // (B)
+                     if (evidenceAt is not null)
+                     {
+                         var weights = output.Pooling.Weights.data<float>().ToArray();                                     // (B, T)
+                         var sums = output.Pooling.Weights.sum(1).data<float>().ToArray();                                // (B)
+                         for (var b = 0; b < B; b++)
+                         {
+                             var at = batch.Indices[b];
+                             var L = (int)lengths![b];
+                             var total = MathF.Max(sums[b], 1e-12f);
+                             evidenceAt[at] = (evidence![at] ?? []).Where(p => p < L).Sum(p => (double)(weights[(b * T) + p] / total));
+                         }
+                     }
+
+                     if (matrixAt is not null && output.Pooling.Matrix is { } m)
+                     {
+                         var matrix = m.data<float>().ToArray();                                                           // (B, T, T)
+                         for (var b = 0; b < B; b++)
+                         {
+                             var L = (int)lengths![b];
+                             var a = new float[L, L];
+                             for (var i = 0; i < L; i++)
+                             {
+                                 for (var j = 0; j < L; j++)
+                                 {
+                                     a[i, j] = matrix[((b * T) + i) * T + j];
+                                 }
+                             }
+
+                             matrixAt[batch.Indices[b]] = AttentionStatistics.OfText(a);
+                         }
+                     }
+
+                     return (nn.functional.cross_entropy(output.Logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>(),
+                         batch.Labels.data<long>().ToArray(),
+                         output.Logits.argmax(1).data<long>().ToArray(),
+                         batch.Indices);
+                 }))
         {
             lossSum += loss;
             for (var i = 0; i < actual.Length; i++)
             {
                 confusion[actual[i], predicted[i]]++;
-                byPosition[indices[i]] = (int)predicted[i];
+                predictedAt[indices[i]] = (int)predicted[i];
             }
 
             count += actual.Length;
         }
 
-        return new Evaluation(confusion, count == 0 ? 0 : lossSum / count) { Predicted = byPosition };
+        var correct = string.Concat(examples.Select((e, i) => predictedAt[i] == e.Label ? '1' : '0'));
+        return new TestPass(
+            new Evaluation(confusion, count == 0 ? 0 : lossSum / count) { Predicted = predictedAt },
+            correct,
+            evidenceAt is null ? null : examples.Count == 0 ? 0 : SumInOrder(evidenceAt) / examples.Count,
+            matrixAt is null ? null : AttentionStatistics.Mean(matrixAt));
+    }
+
+    private static double SumInOrder(double[] values)
+    {
+        double total = 0;
+        foreach (var value in values)
+        {
+            total += value;
+        }
+
+        return total;
     }
 
     private IEnumerable<Prediction> Run(IReadOnlyList<EncodedExample> examples, bool withMatrix, Func<EncodedExample, int, IReadOnlyList<string>> tokensOf, bool label)

@@ -59,12 +59,24 @@ public sealed class BiLstmClassifier : nn.Module<Tensor, Tensor, ClassifierOutpu
     /// </summary>
     public ClassifierOutput Classify(Tensor embedded, Tensor lengths)
     {
-        var T = embedded.shape[1];
-        var x = encoder.forward(embedded, lengths);                                                       // (B, T, 2H)
-        var mask = Masking.FromLengths(lengths, T);                                                       // (B, T)
+        var mask = Masking.FromLengths(lengths, embedded.shape[1]);                                       // (B, T)
+        var x = encoder.Encode(embedded, lengths, mask);                                                  // (B, T, 2H)
         var pooled = pooling.forward(x, mask);                                                            // (B, 2H)
         var logits = head.forward(poolDropout.forward(pooled.Context));                                   // (B, K)
         return new ClassifierOutput(logits, pooled);
+    }
+
+    /// <summary>
+    /// The logits alone (B, K), for training and loss: the same numbers as <see cref="forward"/>, without the weights
+    /// or matrix that a pooling computes only for display (<see cref="SequencePooling.Pool(Tensor, Tensor)"/>'s
+    /// context-only form).
+    /// </summary>
+    public Tensor Logits(Tensor ids, Tensor lengths)
+    {
+        var embedded = Embed(ids);                                                                        // (B, T, E)
+        var mask = Masking.FromLengths(lengths, embedded.shape[1]);                                       // (B, T)
+        var x = encoder.Encode(embedded, lengths, mask);                                                  // (B, T, 2H)
+        return head.forward(poolDropout.forward(pooling.Context(x, mask)));                               // (B, K)
     }
 
     private static void Validate(ClassifierConfig c)

@@ -40,15 +40,17 @@ public sealed class BiLstmEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="x">Embedded tokens (B, T, E), right-padded.</param>
     /// <param name="lengths">True lengths (B), int64 on the CPU, each from 1 to T.</param>
     /// <returns>(B, T, 2H): forward states, then backward states; 0 at padded positions.</returns>
-    public override Tensor forward(Tensor x, Tensor lengths)
+    public override Tensor forward(Tensor x, Tensor lengths) => Encode(x, lengths, Masking.FromLengths(lengths, x.shape[1]));
+
+    /// <summary><see cref="forward"/> with the mask of <paramref name="lengths"/> (B, T) already built, so a caller that needs it too builds it once.</summary>
+    public Tensor Encode(Tensor x, Tensor lengths, Tensor mask)
     {
         var T = x.shape[1];
         var reversal = ReversalIndex(lengths, T);                                         // (B, T)
         var reversed = Gather(x, reversal);                                               // (B, T, E)
         var forwards = Run(forwardDirection, x, lengths, T);                              // (B, T, H)
         var backwards = Gather(Run(backwardDirection, reversed, lengths, T), reversal);  // (B, T, H)
-        var mask = Masking.FromLengths(lengths, T).unsqueeze(-1);                         // (B, T, 1)
-        return cat([forwards, backwards], 2).masked_fill(mask.logical_not(), 0);          // (B, T, 2H)
+        return cat([forwards, backwards], 2).masked_fill(mask.logical_not().unsqueeze(-1), 0);   // (B, T, 2H)
     }
 
     /// <summary>

@@ -101,8 +101,9 @@ public static class ExperimentCharts
     }
 
     /// <summary>
-    /// The paired differences as a forest plot, in percentage points: for each comparison the mean difference with its
-    /// family-adjusted 95% interval over seeds and, on the row below, its interval over test items; a line at 0.
+    /// The forest plot of paired differences A − B in percentage points: one row per comparison, each with its interval
+    /// (at the level at which its family's Holm procedure tested it), families in the order given (primary first), and
+    /// the equivalence margin as dashed lines.
     /// </summary>
     public static GenericChart Forest(IReadOnlyList<PairedComparison> comparisons)
     {
@@ -111,31 +112,32 @@ public static class ExperimentCharts
             throw new ArgumentException("no comparisons.", nameof(comparisons));
         }
 
-        string Label(PairedComparison c) => $"{c.Dataset}: {c.A} − {c.B}";
-        var rows = comparisons.Reverse().ToList();   // the first comparison at the top
-        var seedLabels = rows.Select(c => Label(c) + " · seeds").ToArray();
-        var seeds = Chart.Point<double, string, string>(rows.Select(c => 100 * c.MeanDifference).ToArray(), seedLabels, Name: "95% CI over seeds",
-            MarkerColor: Color.fromHex(Palette[0]));
-        seeds = Plotly.NET.Chart.withXError(Asymmetric(rows.Select(c => 100 * (c.High - c.MeanDifference)), rows.Select(c => 100 * (c.MeanDifference - c.Low)))).Invoke(seeds);
-        var charts = new List<GenericChart> { seeds };
-        var withItems = rows.Where(c => c.Items is not null).ToList();
-        if (withItems.Count > 0)
+        static string Label(PairedComparison c) => $"{c.Dataset}: {c.A} − {c.B}";
+        var labels = comparisons.Select(Label).Reverse().ToArray();   // the first comparison at the top
+        var charts = new List<GenericChart>
         {
-            var items = Chart.Point<double, string, string>(withItems.Select(c => 100 * c.MeanDifference).ToArray(), withItems.Select(c => Label(c) + " · test items").ToArray(),
-                Name: "95% CI over test items", MarkerColor: Color.fromHex(Palette[1]));
-            charts.Add(Plotly.NET.Chart.withXError(Asymmetric(withItems.Select(c => 100 * (c.Items!.Value.High - c.MeanDifference)),
-                withItems.Select(c => 100 * (c.MeanDifference - c.Items!.Value.Low)))).Invoke(items));
+            // The zero line goes first and passes through every row, so that it fixes the rows' order.
+            Chart.Line<double, string, string>(labels.Select(_ => 0.0).ToArray(), labels, Name: "no difference", ShowLegend: false, LineColor: Color.fromHex("#7f7f7f")),
+        };
+        var margin = 100 * comparisons[0].Margin;
+        foreach (var side in new[] { -margin, margin })
+        {
+            charts.Add(Chart.Line<double, string, string>(labels.Select(_ => side).ToArray(), labels, Name: $"±{margin:0.##} pp (equivalence margin)", ShowLegend: side > 0,
+                LineColor: Color.fromHex("#bbbbbb"), LineDash: StyleParam.DrawingStyle.Dash));
         }
 
-        // The zero line goes first and passes through every row, so that it fixes the rows' order: each comparison's two
-        // intervals side by side, the first comparison at the top.
-        var labels = rows.SelectMany(c => c.Items is null ? new[] { Label(c) + " · seeds" } : [Label(c) + " · test items", Label(c) + " · seeds"]).ToArray();
-        charts.Insert(0, Chart.Line<double, string, string>(labels.Select(_ => 0.0).ToArray(), labels, Name: "no difference", ShowLegend: false,
-            LineColor: Color.fromHex("#7f7f7f")));
-        var family = comparisons[0].Family;
+        var families = comparisons.Select(c => c.Family).Distinct().ToList();
+        foreach (var (family, f) in families.Select((family, f) => (family, f)))
+        {
+            var rows = comparisons.Where(c => c.Family == family).Reverse().ToList();
+            var points = Chart.Point<double, string, string>(rows.Select(c => 100 * c.Mean).ToArray(), rows.Select(Label).ToArray(),
+                Name: $"{family} (Holm, {rows[0].FamilySize} comparison{(rows[0].FamilySize == 1 ? "" : "s")})", MarkerColor: Color.fromHex(Palette[f % Palette.Length]));
+            charts.Add(Plotly.NET.Chart.withXError(Asymmetric(rows.Select(c => 100 * (c.High - c.Mean)), rows.Select(c => 100 * (c.Mean - c.Low)))).Invoke(points));
+        }
+
         return Chart.Combine(charts)
             .WithXAxisStyle<double, double, string>(TitleText: "difference in test accuracy, percentage points (A − B)")
-            .WithTitle($"Paired differences, 95% intervals Bonferroni-adjusted for {family} comparisons");
+            .WithTitle("Paired differences over seeds and test items, each interval at its Holm level");
     }
 
     private static Error Asymmetric(IEnumerable<double> plus, IEnumerable<double> minus) =>

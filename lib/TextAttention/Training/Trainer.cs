@@ -47,6 +47,7 @@ public static class Trainer
             module.train();
             double lossSum = 0;
             var done = 0;
+            var skipped = 0;
             foreach (var batch in train.Batches(shuffle: true, seed: options.Seed * 1000 + epoch))
             {
                 using var scope = NewDisposeScope();
@@ -54,18 +55,33 @@ public static class Trainer
                 {
                     optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(logits(batch), batch.Labels);
-                    loss.backward();
-                    nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
-                    optimizer.step();
-                    lossSum += loss.item<float>();
+                    var value = loss.item<float>();
+                    // A step with a non-finite loss or gradient would turn every weight into NaN: it is skipped and counted.
+                    if (float.IsFinite(value))
+                    {
+                        loss.backward();
+                        if (double.IsFinite(nn.utils.clip_grad_norm_(parameters, options.ClipNorm)))
+                        {
+                            optimizer.step();
+                            lossSum += value;
+                            done++;
+                        }
+                        else
+                        {
+                            skipped++;
+                        }
+                    }
+                    else
+                    {
+                        skipped++;
+                    }
                 }
 
-                done++;
-                onBatch?.Invoke(new BatchProgress(epoch, done, batches, lossSum / done, options.Epochs));
+                onBatch?.Invoke(new BatchProgress(epoch, done + skipped, batches, lossSum / Math.Max(1, done), options.Epochs));
             }
 
             var evaluation = validate();
-            var record = new EpochRecord(epoch, lossSum / Math.Max(1, done), evaluation.Loss, evaluation.Accuracy, evaluation.MacroF1, clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch, lossSum / Math.Max(1, done), evaluation.Loss, evaluation.Accuracy, evaluation.MacroF1, clock.Elapsed.TotalSeconds, skipped);
             history.Add(record);
             onEpoch?.Invoke(record);
             if (record.ValidationAccuracy > bestAccuracy)

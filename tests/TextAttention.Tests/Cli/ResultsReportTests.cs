@@ -16,6 +16,16 @@ public sealed class ResultsReportTests
             "agnews,han-unmasked,1,3,0.84,0.83,0.8,,0.97,0123456789ab",
             "agnews,han-unmasked,2,3,0.86,0.85,0.8,,0.97,0123456789ab",
         ]);
+        // 100 test items: attention_1 right on the first 80 (seed 1) or 82 (seed 2), attention_2 on the first 84 or 86.
+        string Marks(int right) => new string('1', right) + new string('0', 100 - right);
+        File.WriteAllLines(TextAttention.Experiments.Results.ItemsPath(path),
+        [
+            "dataset,pooling,seed,correct,data",
+            $"agnews,dot-self-unmasked,1,{Marks(80)},0123456789ab",
+            $"agnews,dot-self-unmasked,2,{Marks(82)},0123456789ab",
+            $"agnews,han-unmasked,1,{Marks(84)},0123456789ab",
+            $"agnews,han-unmasked,2,{Marks(86)},0123456789ab",
+        ]);
         return path;
     }
 
@@ -23,20 +33,19 @@ public sealed class ResultsReportTests
     public void The_section_shows_mean_and_std_per_pooling_and_the_verdict()
     {
         var figures = new ResultsReport.Figure[] { new("a.png", "first"), new("b.png", "second") };
-
         var csv = Csv();
-        var rows = CsvFile.Read<TextAttention.Experiments.RunRow>(csv);
+        var files = TextAttention.Experiments.Results.Read(csv);
 
-        var markdown = ResultsReport.Markdown(rows, ResultsReport.Comparisons(rows, csv), "results.csv", figures);
+        var markdown = ResultsReport.Markdown(files, ResultsReport.Verdicts(files, TextAttention.Experiments.ComparisonPlan.Full), "results.csv", figures);
 
         // dot-self-unmasked: mean 0.81, sample std √((0.01² + 0.01²) / 1) = 0.01414 → 81.00 ± 1.41; no learning rate recorded
-        Assert.Contains("| agnews | `dot-self-unmasked` | — | 3.0 | 81.00 ± 1.41 | 80.00 ± 1.41 |", markdown);
-        Assert.Contains("| agnews | `han-unmasked` | — | 3.0 | 85.00 ± 1.41 | 84.00 ± 1.41 |", markdown);
-        // Differences −0.04 and −0.04: no spread, so the interval is a point and excludes 0; only one comparison of
-        // the family has both poolings here, so nothing is adjusted, and without an items file there is no item interval.
-        Assert.Contains("- agnews: han-unmasked is more accurate than dot-self-unmasked by 4.00 pp (95% CI over seeds 4.00 to 4.00)", markdown);
+        Assert.Contains("| agnews | `dot-self-unmasked` | 2 | — | 3.0 | 81.00 ± 1.41 | 80.00 ± 1.41 |", markdown);
+        Assert.Contains("| agnews | `han-unmasked` | 2 | — | 3.0 | 85.00 ± 1.41 | 84.00 ± 1.41 |", markdown);
+        // Both seeds differ by −4 points on the same items: one comparison in the primary family, A − B = −4.00 pp.
+        Assert.Contains("- **agnews**: ", markdown);
+        Assert.Contains("dot-self-unmasked − han-unmasked = -4.00 pp", markdown);
         Assert.StartsWith(ResultsReport.Start + "\n![first](a.png)", markdown);
-        Assert.True(markdown.IndexOf("![second](b.png)", StringComparison.Ordinal) > markdown.IndexOf("- agnews:", StringComparison.Ordinal), "later figures follow the verdict");
+        Assert.True(markdown.IndexOf("![second](b.png)", StringComparison.Ordinal) > markdown.IndexOf("- **agnews**:", StringComparison.Ordinal), "later figures follow the verdict");
     }
 
     [Fact]
@@ -59,7 +68,7 @@ public sealed class ResultsReportTests
         var log = ResultsReport.Generate(readme, csv);
 
         var text = File.ReadAllText(readme);
-        Assert.Contains("| agnews | `han-unmasked` | — | 3.0 | 85.00 ± 1.41 |", text);
+        Assert.Contains("| agnews | `han-unmasked` | 2 | — | 3.0 | 85.00 ± 1.41 |", text);
         Assert.Contains("from [`notebooks/results/comparison-test.csv`](notebooks/results/comparison-test.csv)", text);
         var browser = TextAttention.Notebooks.StaticCharts.FindBrowser() is not null;
         foreach (var figure in new[] { "notebooks/figures/forest-test.png", "notebooks/figures/accuracy-test.png", "notebooks/figures/learning-curves-test.png" })
@@ -97,13 +106,18 @@ public sealed class ResultsReportTests
     }
 
     [Fact]
-    public void A_readme_without_markers_is_refused_and_left_alone()
+    public void A_readme_without_markers_is_refused_before_any_figure_is_drawn()
     {
-        var readme = Path.Combine(Directory.CreateTempSubdirectory("textattention-readme-").FullName, "README.md");
+        var root = Directory.CreateTempSubdirectory("textattention-readme-").FullName;
+        var readme = Path.Combine(root, "README.md");
         File.WriteAllText(readme, "# Title\n");
+        var csv = Csv(Directory.CreateDirectory(Path.Combine(root, "notebooks", "results")).FullName);
 
         Assert.Throws<InvalidDataException>(() => ResultsReport.Update(readme, "x"));
+        Assert.Contains("has no results section", Assert.Throws<InvalidDataException>(() => ResultsReport.Generate(readme, csv)).Message);
+        Assert.Contains("is a folder", Assert.Throws<InvalidDataException>(() => ResultsReport.Generate(root, csv)).Message);
         Assert.Equal("# Title\n", File.ReadAllText(readme));
+        Assert.False(Directory.Exists(Path.Combine(root, "notebooks", "figures")));
     }
 
     [Fact]
@@ -112,7 +126,7 @@ public sealed class ResultsReportTests
         var path = Path.Combine(Directory.CreateTempSubdirectory("textattention-results-").FullName, "other.csv");
         File.WriteAllLines(path, ["a,b", "1,2"]);
 
-        var error = Assert.Throws<DataFormatException>(() => ResultsReport.Read(path));
+        var error = Assert.Throws<DataFormatException>(() => TextAttention.Experiments.Results.Read(path));
 
         Assert.StartsWith($"{path}:1: no column dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share; " +
                           "a RunRow file has the columns dataset, pooling, seed, best_epoch, test_accuracy, test_macro_f1, best_validation_accuracy, evidence_mass, real_token_share, data, learning_rate", error.Message);
@@ -124,9 +138,9 @@ public sealed class ResultsReportTests
         var csv = Repository.Path("notebooks", "results", "comparison-full.csv");
         var figures = ResultsReport.Figures(Repository.Root, "full");
 
-        var rows = CsvFile.Read<TextAttention.Experiments.RunRow>(csv);
+        var files = TextAttention.Experiments.Results.Read(csv);
 
-        var expected = ResultsReport.Markdown(rows, ResultsReport.Comparisons(rows, csv), "notebooks/results/comparison-full.csv", figures);
+        var expected = ResultsReport.Markdown(files, ResultsReport.Verdicts(files, TextAttention.Experiments.ComparisonPlan.Full), "notebooks/results/comparison-full.csv", figures);
 
         var readme = File.ReadAllText(Repository.Path("README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("<!-- results:start", StringComparison.Ordinal);

@@ -5,106 +5,170 @@ using TextAttention.Training;
 namespace TextAttention.Tests.Experiments;
 
 /// <summary>
-/// The parts of the verdict that are pure arithmetic: family-adjusted intervals, the bootstrap over test items, the
-/// learning-rate choice and the statistics of attention matrices, each against values worked out by hand or from
-/// standard tables.
+/// The parts of the verdict that are pure arithmetic: the two-level bootstrap against the variance it estimates
+/// (computed in closed form here), Holm's procedure, the two one-sided tests and the detectable difference against
+/// hand-computed values, the learning-rate rule, and the statistics of attention matrices.
 /// </summary>
 public sealed class VerdictTests
 {
+    /// <summary>A '1'/'0' string of <paramref name="n"/> items, item i correct when <paramref name="correct"/> says so.</summary>
+    private static string Marks(int n, Func<int, bool> correct) => string.Concat(Enumerable.Range(0, n).Select(i => correct(i) ? '1' : '0'));
+
+    /// <summary>
+    /// A crossed design: every seed tested on the same N items. Its variance in closed form: the seeds' component s²(d̄_s)/n
+    /// plus the items' s²(d̄_i)/N, the quantity a two-level bootstrap that draws n − 1 seeds and N − 1 items estimates (up to
+    /// the seed × item interaction, which it counts once more, and Monte Carlo error).
+    /// </summary>
     [Fact]
-    public void A_family_of_five_widens_the_interval_to_t_at_99_5_percent()
+    public void The_crossed_bootstrap_estimates_the_seed_and_item_variance_components()
     {
-        // Differences 0.10, 0.00, 0.05, 0.02, 0.03: mean 0.04, s² = Σ(d − 0.04)² / 4 = (0.0036 + 0.0016 + 0.0001 + 0.0004 + 0.0001) / 4 = 0.00145.
-        // Bonferroni for m = 5 puts each interval at 99%: t(0.995, 4) = 4.604 (standard tables).
-        RunScore[] runs = [.. new[] { 0.10, 0.00, 0.05, 0.02, 0.03 }.SelectMany((d, i) => new RunScore[] { new("d", "a", i + 1, 0.8 + d, 0), new("d", "b", i + 1, 0.8, 0) })];
-
-        var single = Statistics.Paired(runs, "d", "a", "b");
-        var family = Statistics.Paired(runs, "d", "a", "b", family: 5);
-
-        var half = Math.Sqrt(0.00145) / Math.Sqrt(5);
-        Assert.Equal(0.04 + 2.776 * half, single.High, 3);
-        Assert.Equal(0.04 + 4.604 * half, family.High, 3);
-        Assert.Equal(0.04 - 4.604 * half, family.Low, 3);
-        Assert.Equal(5, family.Family);
-        Assert.Contains("Bonferroni-adjusted for 5 comparisons", family.Verdict);
-    }
-
-    [Fact]
-    public void The_t_quantile_matches_the_tables()
-    {
-        Assert.Equal(2.776, Statistics.TQuantile(4, 0.05), 3);
-        Assert.Equal(4.604, Statistics.TQuantile(4, 0.01), 3);
-        Assert.Equal(2.262, Statistics.TQuantile(9, 0.05), 3);
-    }
-
-    [Fact]
-    public void The_item_bootstrap_is_a_point_when_every_item_agrees_and_follows_the_normal_width_otherwise()
-    {
-        var scores = new List<RunScore> { new("d", "a", 1, 0, 0), new("d", "b", 1, 0, 0), new("d", "a", 2, 0, 0), new("d", "b", 2, 0, 0) };
-        var allRight = new string('1', 400);
-        var allWrong = new string('0', 400);
-        var always = new Dictionary<(string, string, int), string>
+        const int N = 400;
+        var random = new Random(3);
+        var seeds = Enumerable.Range(1, 6).Select(s =>
         {
-            [("d", "a", 1)] = allRight, [("d", "a", 2)] = allRight, [("d", "b", 1)] = allWrong, [("d", "b", 2)] = allWrong,
-        };
-        // Half the items: A right and B wrong on both seeds (d = 1); the other half: both right (d = 0). Mean 0.5,
-        // item variance 0.25, so the 95% interval is about 0.5 ± 1.96 · √(0.25 / 4000) = 0.5 ± 0.0155.
-        var half = string.Concat(Enumerable.Repeat("10", 2000));
-        var mixed = new Dictionary<(string, string, int), string>
-        {
-            [("d", "a", 1)] = new string('1', 4000), [("d", "a", 2)] = new string('1', 4000), [("d", "b", 1)] = half, [("d", "b", 2)] = half,
-        };
+            var a = Marks(N, i => random.NextDouble() < 0.80 + 0.01 * (s % 3));
+            var b = Marks(N, i => random.NextDouble() < 0.78);
+            return new SeedPair(s, "same-items", a, b);
+        }).ToList();
+        var input = new PairInput("d", "a", "b", seeds);
 
-        Assert.Equal((1.0, 1.0), Statistics.ItemInterval(scores, always, "d", "a", "b", 0.05));
-        var (low, high) = Statistics.ItemInterval(scores, mixed, "d", "a", "b", 0.05)!.Value;
-        Assert.InRange(low, 0.5 - 0.0155 - 0.003, 0.5 - 0.0155 + 0.003);   // percentiles of 10,000 resamples wobble by about 0.001
-        Assert.InRange(high, 0.5 + 0.0155 - 0.003, 0.5 + 0.0155 + 0.003);
-        Assert.Null(Statistics.ItemInterval(scores, new Dictionary<(string, string, int), string>(), "d", "a", "b", 0.05));
+        var estimate = PairedComparisons.Estimate(input, resamples: 20_000, seed: 9);
+
+        var d = seeds.Select(p => Enumerable.Range(0, N).Select(i => (p.CorrectA[i] - '0') - (p.CorrectB[i] - '0')).ToArray()).ToList();
+        var seedMeans = d.Select(x => x.Average()).ToArray();
+        var itemMeans = Enumerable.Range(0, N).Select(i => d.Average(x => (double)x[i])).ToArray();
+        double Var(IReadOnlyList<double> v) => v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Count - 1);
+        var interaction = d.SelectMany((x, s) => x.Select((v, i) => v - seedMeans[s] - itemMeans[i] + seedMeans.Average())).Sum(r => r * r) / ((d.Count - 1) * (N - 1));
+        var expected = Var(seedMeans) / d.Count + Var(itemMeans) / N + interaction / (d.Count * N);
+
+        Assert.Equal(seedMeans.Average(), estimate.Mean, 12);
+        Assert.InRange(estimate.StandardError * estimate.StandardError / expected, 0.93, 1.07);
+        Assert.Equal(1, estimate.TestSets);
     }
 
     [Fact]
-    public void A_verdict_needs_both_intervals_on_one_side_and_speaks_in_percentage_points()
+    public void Folds_are_clusters_whose_spread_gives_the_standard_error()
     {
-        var seedsOnly = new PairedComparison("d", "a", "b", 5, 0.02, 0.01, 0.03) { Family = 12 };
-        var itemsDisagree = seedsOnly with { Items = (-0.005, 0.045) };
-        var both = seedsOnly with { Items = (0.004, 0.036) };
+        // Four folds, each with its own 50 items and one seed: the per-fold differences 0.02, 0.06, 0.00, 0.04 (mean 0.03,
+        // s = 0.0258) give SE = s/√4 = 0.0129 when the bootstrap draws 3 of the 4 folds, and t with 3 degrees of freedom.
+        double[] differences = [0.02, 0.06, 0.00, 0.04];
+        var seeds = differences.Select((x, k) => new SeedPair(k + 1, $"fold-{k}", Marks(50, i => i < 40 + (int)Math.Round(50 * x)), Marks(50, i => i < 40))).ToList();
 
-        Assert.Equal(1, seedsOnly.Sign);
-        Assert.Equal(0, itemsDisagree.Sign);
-        Assert.StartsWith("no clear difference: a − b = 2.00 pp", itemsDisagree.Verdict);
-        Assert.Equal("a is more accurate than b by 2.00 pp (95% CI over seeds 1.00 to 3.00, test items 0.40 to 3.60; Bonferroni-adjusted for 12 comparisons)", both.Verdict);
+        var estimate = PairedComparisons.Estimate(new PairInput("d", "a", "b", seeds), resamples: 40_000, seed: 1);
+
+        var s = Math.Sqrt(differences.Sum(x => (x - 0.03) * (x - 0.03)) / 3);
+        Assert.Equal(0.03, estimate.Mean, 12);
+        Assert.Equal(4, estimate.TestSets);
+        Assert.Equal(3, estimate.DegreesOfFreedom);
+        Assert.InRange(estimate.StandardError / (s / 2), 0.95, 1.05);
     }
 
     [Fact]
-    public void The_family_leaves_out_comparisons_whose_poolings_were_not_run_and_adjusts_for_the_rest()
+    public void Holm_adjusts_and_tests_each_step_at_its_level()
     {
-        RunScore[] runs = [.. new[] { "dot-self-unmasked", "han-unmasked", "mean" }.SelectMany(p => new[] { 1, 2, 3 }.Select(s => new RunScore("x", p, s, 0.5 + 0.01 * s + (p == "mean" ? 0.02 : 0), 0)))];
+        // p = 0.01, 0.04, 0.03, 0.005 (m = 4). Sorted: 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → running max 0.06.
+        // Levels: 0.05/4 and 0.05/3 for the two rejected; the third is retained at 0.05/2, and so is the fourth.
+        var (adjusted, alpha) = PairedComparisons.Holm([0.01, 0.04, 0.03, 0.005]);
 
-        var family = Statistics.Family(runs, ComparisonPlan.Family(["x"]));
-
-        Assert.Equal([("dot-self-unmasked", "han-unmasked"), ("dot-self-unmasked", "mean"), ("han-unmasked", "mean")], family.Select(c => (c.A, c.B)));
-        Assert.All(family, c => Assert.Equal(3, c.Family));
+        Assert.Equal([0.03, 0.06, 0.06, 0.02], adjusted.Select(p => Math.Round(p, 12)));
+        Assert.Equal([0.05 / 3, 0.05 / 2, 0.05 / 2, 0.05 / 4], alpha);
     }
 
     [Fact]
-    public void The_learning_rate_with_the_best_mean_validation_accuracy_wins_and_ties_go_to_the_smaller()
+    public void Two_one_sided_tests_take_the_larger_p_value()
     {
-        RunResult Run(string pooling, double rate, int seed, double validation) =>
-            new("d", "", pooling, seed, new TrainingHistory([new EpochRecord(1, 1, 1, validation, validation, 0)], 1, true), new Evaluation(new long[,] { { 1 } }, 0),
-                null, 1, 0, null) { LearningRate = rate };
+        // d = 0.002, SE = 0.004, δ = 0.01, 20 degrees of freedom: t = (0.012)/0.004 = 3 and (−0.008)/0.004 = −2.
+        // P(T ≥ 3) = 0.003535, P(T ≤ −2) = 0.029632 (Student's t, 20 df); the test's p is the larger.
+        var p = PairedComparisons.EquivalenceP(0.002, 0.004, 20, 0.01);
+
+        Assert.Equal(0.029632, p, 5);
+        Assert.Equal(0, PairedComparisons.EquivalenceP(0.0, 0.0, 20, 0.01));
+    }
+
+    [Fact]
+    public void A_family_gives_each_comparison_its_verdict_interval_and_detectable_difference()
+    {
+        const int N = 2000;
+        SeedPair Pair(int seed, Func<int, bool> a, Func<int, bool> b) => new(seed, "same", Marks(N, a), Marks(N, b));
+        var seeds = Enumerable.Range(1, 5).ToList();
+        // a − b: +7.5 points on every seed (a clear difference); c − d: identical predictions (equivalent); e − f: −14.3
+        // points on the even seeds and 0 on the odd ones (mean −5.7; too noisy to tell from 0, and outside ±1 point).
+        PairInput[] inputs =
+        [
+            new("x", "a", "b", seeds.Select(s => Pair(s, i => i % 20 != 0 || i % 40 == 0, i => i % 20 > 1)).ToList()),
+            new("x", "c", "d", seeds.Select(s => Pair(s, i => i % 5 != 0, i => i % 5 != 0)).ToList()),
+            new("x", "e", "f", seeds.Select(s => Pair(s, i => (i + s) % 7 != 0, i => i % 7 != 3 || s % 2 == 0)).ToList()),
+        ];
+
+        var family = PairedComparisons.Family("test", inputs, margin: 0.01);
+
+        Assert.Equal([Verdict.ABetter, Verdict.Equivalent], family.Take(2).Select(c => c.Verdict));
+        Assert.All(family, c => Assert.Equal(3, c.FamilySize));
+        var first = family[0];
+        Assert.True(first.Low > 0, first.Describe());
+        Assert.Equal(1 - 0.05 / 3, first.Level, 12);   // the smallest p-value is tested at α/m
+        var third = family[2];
+        Assert.Equal(Verdict.Undetermined, third.Verdict);
+        Assert.True(third.Low < 0 && third.High > 0, third.Describe());
+        // 80% power at α/m: (t(1 − α/(2m)) + t(0.8)) · SE, at the comparison's degrees of freedom.
+        var t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, third.DegreesOfFreedom, 1 - 0.05 / 6) + MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, third.DegreesOfFreedom, 0.8);
+        Assert.Equal(t * third.StandardError, third.Detectable, 12);
+        Assert.Contains("the design detects", third.Describe());
+    }
+
+    [Fact]
+    public void Hypotheses_pair_runs_by_seed_and_refuse_runs_tested_on_different_data()
+    {
+        ItemRow Row(string pooling, int seed, string data) => new("x", pooling, seed, "1010", data);
+        ItemRow[] rows = [Row("dot-self-unmasked", 1, "f1"), Row("dot-self-unmasked", 2, "f2"), Row("han-unmasked", 2, "f2"), Row("han-unmasked", 3, "f3"), Row("sum", 2, "f9")];
+
+        var inputs = Hypotheses.Inputs([("x", "dot-self-unmasked", "han-unmasked"), ("x", "mean", "sum")], rows, rows);
+
+        var input = Assert.Single(inputs);   // mean was not run: that hypothesis is left out
+        Assert.Equal([2], input.Seeds.Select(s => s.Seed));
+        var error = Assert.Throws<ArgumentException>(() => Hypotheses.Inputs([("x", "dot-self-unmasked", "sum")], rows, rows));
+        Assert.Contains("x seed 2: dot-self-unmasked was tested on data f2 and sum on f9", error.Message);
+        Assert.Equal([("a", "b"), ("a", "c"), ("b", "c")], Hypotheses.AllPairs(["a", "b", "c"]));
+    }
+
+    private static RunResult Tuned(string pooling, double rate, int seed, double accuracy, double loss) =>
+        new(new RunSpec("d", "data", pooling, seed, new RunSettings().WithLearningRate(rate)),
+            new TrainingHistory([new EpochRecord(1, 1, loss, accuracy, accuracy, 0)], 1, true), new Evaluation(new long[,] { { 1, 0 }, { 0, 1 } }, 0), null, 1, 0);
+
+    [Fact]
+    public void The_rate_with_the_best_mean_validation_accuracy_wins_ties_go_to_the_lower_loss_then_the_smaller_rate()
+    {
         RunResult[] runs =
         [
-            Run("han", 1e-3, 101, 0.80), Run("han", 2e-3, 101, 0.85), Run("han", 5e-3, 101, 0.84),
-            Run("sum", 1e-3, 101, 0.70), Run("sum", 2e-3, 101, 0.70), Run("sum", 5e-3, 101, 0.60),
+            Tuned("han", 1e-3, 101, 0.80, 0.5), Tuned("han", 1e-3, 102, 0.82, 0.5),
+            Tuned("han", 2e-3, 101, 0.85, 0.5), Tuned("han", 2e-3, 102, 0.83, 0.5),   // mean 0.84: the best
+            Tuned("han", 5e-3, 101, 0.84, 0.5), Tuned("han", 5e-3, 102, 0.82, 0.5),   // mean 0.83: second
+            Tuned("sum", 1e-3, 101, 0.70, 0.9), Tuned("sum", 2e-3, 101, 0.70, 0.8), Tuned("sum", 5e-3, 101, 0.70, 0.8),
         ];
 
         var choices = LearningRateSearch.Choose(runs);
-        var rates = LearningRateSearch.AsGridRates(choices);
 
-        Assert.Equal(2e-3, choices.Single(c => c.Pooling == "han").Chosen);
-        Assert.Equal(1e-3, choices.Single(c => c.Pooling == "sum").Chosen);
-        Assert.Equal([1e-3], rates("d", "sum"));
-        Assert.Contains("no learning rate was chosen for mean on d", Assert.Throws<KeyNotFoundException>(() => rates("d", "mean")).Message);
+        var han = choices.Single(c => c.Pooling == "han");
+        Assert.Equal((2e-3, 5e-3, false), (han.Chosen, han.SecondBest!.Value, han.AtEdge));
+        Assert.Equal(new RateScore(0.84, 0.5, 2), han.Validation[2e-3] with { Accuracy = Math.Round(han.Validation[2e-3].Accuracy, 12) });
+        var sum = choices.Single(c => c.Pooling == "sum");
+        Assert.Equal((2e-3, 5e-3), (sum.Chosen, sum.SecondBest!.Value));   // equal accuracy: lower loss (0.8), then the smaller rate
+    }
+
+    [Fact]
+    public void A_winner_at_an_edge_extends_the_search_one_ladder_step_beyond_it()
+    {
+        var ladder = LearningRateSearchPlan.OneTwoFive;
+        var top = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.7, 1), Tuned("a", 2e-3, 101, 0.8, 1)]).Single();
+        var bottom = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.8, 1), Tuned("a", 2e-3, 101, 0.7, 1)]).Single();
+        var inside = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.7, 1), Tuned("a", 2e-3, 101, 0.8, 1), Tuned("a", 5e-3, 101, 0.7, 1)]).Single();
+        var end = LearningRateSearch.Choose([Tuned("a", 2e-2, 101, 0.7, 1), Tuned("a", 5e-2, 101, 0.8, 1)]).Single();
+
+        Assert.Equal(5e-3, LearningRateSearch.Extension(top, ladder));
+        Assert.Equal(5e-4, LearningRateSearch.Extension(bottom, ladder));
+        Assert.Null(LearningRateSearch.Extension(inside, ladder));
+        Assert.Null(LearningRateSearch.Extension(end, ladder));   // the ladder ends: the choice stays, flagged at the edge
+        Assert.True(end.AtEdge);
     }
 
     [Fact]

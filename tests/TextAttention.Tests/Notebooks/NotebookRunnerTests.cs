@@ -1,4 +1,5 @@
 using TextAttention.Cli.Reproduce;
+using TextAttention.Experiments;
 using TextAttention.Notebooks;
 
 namespace TextAttention.Tests.Notebooks;

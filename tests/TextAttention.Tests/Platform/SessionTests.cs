@@ -1,4 +1,6 @@
+using TextAttention.Experiments;
 using TextAttention.IO;
+using TextAttention.Workers;
 using TextAttention.Notebooks;
 using TorchSharp;
 
@@ -46,35 +48,19 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public void Workers_and_the_run_store_come_from_the_environment_and_shape_the_notebook_grid()
+    public void Workers_and_the_run_store_come_from_the_environment_and_shape_the_notebook_study()
     {
         var runs = Path.Combine(Path.GetTempPath(), "textattention-session-runs");
-        var worker = Path.Combine(AppContext.BaseDirectory, "TextAttention.Cli.dll");
-        var session = Session.FromEnvironment(Environment((Session.JobsVariable, "3"), (Session.RunsVariable, runs), (Session.WorkerVariable, worker)), "/unused");
-        var grid = session.Grid(TextAttention.Experiments.ComparisonPlan.Ci);
-        var missing = session with { Worker = "/nowhere/TextAttention.Cli.dll" };
+        var session = Session.FromEnvironment(Environment((Session.JobsVariable, "3"), (Session.RunsVariable, runs)), "/unused");
+        var plan = ComparisonPlan.Ci with { Corpora = [new CorpusDesign(TextAttention.Data.Corpora.Synthetic, [1])] };
 
-        Assert.Equal(3, grid.Workers!.Count);
-        Assert.Equal(runs, grid.Store!.Directory);
-        Assert.Null((session with { Jobs = 1 }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);
-        Assert.Contains("build it with", Assert.Throws<ArgumentException>(() => missing.Grid(TextAttention.Experiments.ComparisonPlan.Ci)).Message);
-        var original = Console.Out;
-        var said = new StringWriter();
-        try
-        {
-            Console.SetOut(said);
-            Assert.Null((missing with { Jobs = null }).Grid(TextAttention.Experiments.ComparisonPlan.Ci).Workers);   // unset: falls back to one process
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        var study = session.Study(plan, "a test");
+        var single = (session with { Jobs = 1 }).Study(plan, "a test");
 
-        if (System.Environment.ProcessorCount / TextAttention.Experiments.ComparisonPlan.Ci.Settings.Threads > 1)
-        {
-            // More than one worker would have been used, so the fallback says why it trains in one process.
-            Assert.Contains("training in this process, one run at a time: the worker program /nowhere/TextAttention.Cli.dll is not built", said.ToString());
-        }
+        Assert.Equal(3, Assert.IsType<WorkerProcessExecutor>(study.Executor).Count);
+        Assert.Equal(runs, study.Store!.Directory);
+        Assert.IsType<InProcessExecutor>(single.Executor);
+        Assert.Equal(ComparisonPlan.Ci, session with { Profile = Profile.Ci } is { } ci ? ci.Plan : null);
     }
 
     [Fact]
