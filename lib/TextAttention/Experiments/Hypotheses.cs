@@ -41,7 +41,7 @@ public static class Hypotheses
     /// <paramref name="secondBest"/> of the second-best-rate runs (empty when there are none). A hypothesis whose
     /// poolings were not both run on a corpus is left out of its family.
     /// </summary>
-    public static StudyVerdicts Test(ComparisonPlan plan, IReadOnlyList<ItemRow> items, IReadOnlyList<ItemRow> secondBest, int resamples = 4_000, int seed = 2016)
+    public static StudyVerdicts Test(ComparisonPlan plan, IReadOnlyList<ItemRow> items, IReadOnlyList<ItemRow> secondBest, int resamples = 2_000, int seed = 2016)
     {
         var corpora = plan.Corpora.Select(d => d.Name).Where(n => items.Any(i => i.Dataset == n))
             .Concat(items.Select(i => i.Dataset).Distinct().Where(n => plan.Corpora.All(d => d.Name != n)))

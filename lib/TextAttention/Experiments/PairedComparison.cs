@@ -72,6 +72,18 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
 
     public Verdict Verdict { get; init; } = Verdict.Undetermined;
 
+    /// <summary>The interval mean ± t·SE at <paramref name="level"/>, at this comparison's degrees of freedom (unadjusted; <see cref="Low"/> and <see cref="High"/> are the adjusted ones).</summary>
+    public (double Low, double High) IntervalAt(double level) =>
+        new BootstrapEstimate(Mean, StandardError, DegreesOfFreedom, Seeds, TestSets).Interval(level);
+
+    /// <summary>+1 when A was found more accurate, −1 when B was, 0 otherwise (equivalent or undetermined).</summary>
+    public int Direction => Verdict switch
+    {
+        Verdict.ABetter => 1,
+        Verdict.BBetter => -1,
+        _ => 0,
+    };
+
     /// <summary>The verdict in words, with the mean, the interval and what the design could have detected.</summary>
     public string Describe()
     {
@@ -97,14 +109,10 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
 /// <summary>
 /// Paired comparisons that count every source of noise at once, and the families they are reported in.
 /// <para>
-/// Each comparison resamples seeds and test items together (a two-level paired bootstrap). When every seed was tested on
-/// the same split (a crossed design), a replicate draws the seeds with replacement and, independently, the test items
-/// with replacement, the same items for both poolings and every seed. When the seeds were tested on different folds (a
-/// rotation), the folds are the clusters: a replicate draws folds with replacement, each with its seeds and its items
-/// as they are, since a fold's own items already vary from fold to fold (resampling them too would count that noise
-/// twice; Davison &amp; Hinkley 1997, §3.8). Each level draws n − 1 of its n units, which makes the bootstrap variance of a
-/// mean the unbiased s²/n. The interval is mean ± t·SE with the bootstrap's standard error and t at the degrees of
-/// freedom the design supports, so a handful of seeds is not treated as many.
+/// Each comparison resamples seeds and test items together: a two-level paired bootstrap
+/// (<see cref="TwoLevelBootstrap"/>) of the per-item differences in correctness, the same items for both poolings. The
+/// interval is mean ± t·SE with the bootstrap's standard error and t at the degrees of freedom the design supports, so a
+/// handful of seeds is not treated as many.
 /// </para>
 /// <para>
 /// A family's p-values are adjusted by Holm's step-down procedure, and each interval is drawn at the level at which that
@@ -116,95 +124,24 @@ public static class PairedComparisons
 {
     /// <summary>One comparison's mean, standard error, degrees of freedom and p-value (unadjusted).</summary>
     /// <exception cref="ArgumentException">No seed, or a seed whose two strings differ in length or hold other marks than '0' and '1'.</exception>
-    public static PairedComparison Estimate(PairInput input, int resamples = 4_000, int seed = 2016)
+    public static PairedComparison Estimate(PairInput input, int resamples = 2_000, int seed = 2016)
     {
         if (input.Seeds.Count == 0)
         {
             throw new ArgumentException($"no seed was run with both {input.A} and {input.B} on {input.Dataset}.", nameof(input));
         }
 
-        var differences = input.Seeds.Select(s => Differences(s, input)).ToList();
-        var groups = input.Seeds.Select((s, i) => (s.Data, i)).GroupBy(x => x.Data).Select(g => g.Select(x => x.i).ToArray()).ToList();
-        var seedMeans = differences.Select(d => d.Sum(x => (double)x) / d.Length).ToArray();
-        var mean = seedMeans.Average();
-        var random = new Random(seed);
-        var replicates = new double[resamples];
-        double df;
-        if (groups.Count > 1)
-        {
-            // Clusters: folds, each with its seeds (weighted by their number) and its own items.
-            var sums = groups.Select(g => g.Sum(i => seedMeans[i])).ToArray();
-            var sizes = groups.Select(g => g.Length).ToArray();
-            for (var r = 0; r < resamples; r++)
-            {
-                double total = 0, count = 0;
-                for (var k = 0; k < Draws(groups.Count); k++)
-                {
-                    var g = random.Next(groups.Count);
-                    total += sums[g];
-                    count += sizes[g];
-                }
-
-                replicates[r] = total / count;
-            }
-
-            df = groups.Count - 1;
-        }
-        else
-        {
-            // Crossed: seeds and items drawn independently; the items drawn once per replicate, for every seed.
-            var n = differences.Count;
-            var N = differences[0].Length;
-            var counts = new int[N];
-            var perSeed = new double[n];
-            for (var r = 0; r < resamples; r++)
-            {
-                Array.Clear(counts);
-                for (var j = 0; j < Draws(N); j++)
-                {
-                    counts[random.Next(N)]++;
-                }
-
-                Array.Clear(perSeed);
-                for (var k = 0; k < n; k++)
-                {
-                    perSeed[k] = double.NaN;
-                }
-
-                double total = 0;
-                for (var k = 0; k < Draws(n); k++)
-                {
-                    var s = random.Next(n);
-                    if (double.IsNaN(perSeed[s]))
-                    {
-                        long dot = 0;
-                        var d = differences[s];
-                        for (var j = 0; j < N; j++)
-                        {
-                            dot += d[j] * counts[j];
-                        }
-
-                        perSeed[s] = (double)dot / Draws(N);
-                    }
-
-                    total += perSeed[s];
-                }
-
-                replicates[r] = total / Draws(n);
-            }
-
-            df = Satterthwaite(differences, seedMeans);
-        }
-
-        var se = StandardDeviation(replicates);
-        return new PairedComparison(input.Dataset, input.A, input.B, input.Seeds.Count, groups.Count, mean, se, df, TwoSidedP(mean, se, df));
+        var values = input.Seeds.Select(s => new SeedValues(s.Seed, s.Data, Differences(s, input))).ToList();
+        var estimate = TwoLevelBootstrap.Estimate(values, resamples, seed);
+        return new PairedComparison(input.Dataset, input.A, input.B, input.Seeds.Count, estimate.TestSets, estimate.Mean, estimate.StandardError,
+            estimate.DegreesOfFreedom, TwoSidedP(estimate.Mean, estimate.StandardError, estimate.DegreesOfFreedom));
     }
 
     /// <summary>
     /// Estimates every comparison of a family, adjusts its p-values by Holm, draws each interval at its Holm level, tests
     /// equivalence within ±<paramref name="margin"/>, and says what each could have detected with 80% power.
     /// </summary>
-    public static List<PairedComparison> Family(string name, IReadOnlyList<PairInput> inputs, double margin, double alpha = 0.05, int resamples = 4_000, int seed = 2016)
+    public static List<PairedComparison> Family(string name, IReadOnlyList<PairInput> inputs, double margin, double alpha = 0.05, int resamples = 2_000, int seed = 2016)
     {
         var estimates = inputs.Select(i => Estimate(i, resamples, seed)).ToList();
         var m = estimates.Count;
@@ -278,57 +215,22 @@ public static class PairedComparisons
         return Math.Max(lower, upper);
     }
 
-    /// <summary>
-    /// The degrees of freedom of a crossed design's two variance components (Satterthwaite 1946): the seeds' (the
-    /// variance of the per-seed means over n, with n − 1) and the items' (the variance of the per-item means over N, with
-    /// N − 1). With one seed, only the items' count (and the seeds' noise cannot be estimated).
-    /// </summary>
-    public static double Satterthwaite(IReadOnlyList<sbyte[]> differences, IReadOnlyList<double> seedMeans)
-    {
-        var n = differences.Count;
-        var N = differences[0].Length;
-        var itemMeans = new double[N];
-        foreach (var d in differences)
-        {
-            for (var j = 0; j < N; j++)
-            {
-                itemMeans[j] += d[j] / (double)n;
-            }
-        }
-
-        var vItems = Variance(itemMeans) / N;
-        if (n < 2)
-        {
-            return Math.Max(1, N - 1);
-        }
-
-        var vSeeds = Variance(seedMeans) / n;
-        var denominator = vSeeds * vSeeds / (n - 1) + vItems * vItems / Math.Max(1, N - 1);
-        return denominator <= 0 ? Math.Max(1, N - 1) : Math.Clamp((vSeeds + vItems) * (vSeeds + vItems) / denominator, 1, Math.Max(1, N - 1));
-    }
-
-    /// <summary>
-    /// How many units a replicate draws from <paramref name="n"/>: n − 1, so that the bootstrap variance of a mean is
-    /// s²/n, the unbiased estimate, rather than (n − 1)/n of it (which matters with five seeds); n when n is 1.
-    /// </summary>
-    private static int Draws(int n) => Math.Max(1, n - 1);
-
     private static double TwoSidedP(double mean, double se, double df) =>
         se <= 0 || double.IsNaN(se) ? (mean == 0 ? 1 : 0) : 2 * (1 - StudentT.CDF(0, 1, df, Math.Abs(mean) / se));
 
     private static double Quantile(double df, double q) => StudentT.InvCDF(0, 1, df, q);
 
-    private static sbyte[] Differences(SeedPair pair, PairInput input)
+    private static double[] Differences(SeedPair pair, PairInput input)
     {
         if (pair.CorrectA.Length != pair.CorrectB.Length || pair.CorrectA.Length == 0)
         {
             throw new ArgumentException($"{input.Dataset} seed {pair.Seed}: {input.A} has {pair.CorrectA.Length} test results and {input.B} {pair.CorrectB.Length}; a paired comparison needs the same items.");
         }
 
-        var d = new sbyte[pair.CorrectA.Length];
+        var d = new double[pair.CorrectA.Length];
         for (var j = 0; j < d.Length; j++)
         {
-            d[j] = (sbyte)(Mark(pair.CorrectA[j], input, pair) - Mark(pair.CorrectB[j], input, pair));
+            d[j] = Mark(pair.CorrectA[j], input, pair) - Mark(pair.CorrectB[j], input, pair);
         }
 
         return d;
@@ -340,17 +242,4 @@ public static class PairedComparisons
         '0' => 0,
         _ => throw new ArgumentException($"{input.Dataset} seed {pair.Seed}: a per-item result '{c}' that is neither 0 nor 1."),
     };
-
-    private static double Variance(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2)
-        {
-            return 0;
-        }
-
-        var mean = values.Average();
-        return values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
-    }
-
-    private static double StandardDeviation(double[] values) => Math.Sqrt(Variance(values));
 }
