@@ -38,10 +38,18 @@ public sealed record LabelledRecord(string Text, string Label, long Line, string
 /// </summary>
 public static class LabelledFile
 {
+    /// <summary>The longest quoted field accepted, in characters: a text longer than this is an unterminated quote, not a text.</summary>
+    public const int MaxQuotedField = 100_000;
+
     /// <summary>The raw records of a file, validated for shape.</summary>
     public static IReadOnlyList<LabelledRecord> ReadRecords(string path, LabelledFileLayout layout, Func<string, string>? cleanText = null)
     {
         var content = TextFile.ReadAllText(path);
+        if (layout.Quoted)
+        {
+            CheckQuotedFields(content, path, layout.Delimiter);
+        }
+
         using var parser = new TextFieldParser(new StringReader(content))
         {
             TextFieldType = FieldType.Delimited,
@@ -161,6 +169,51 @@ public static class LabelledFile
         }
 
         return examples;
+    }
+
+    /// <summary>
+    /// One linear pass before parsing: a quoted field that runs for more than <see cref="MaxQuotedField"/> characters
+    /// stops the load at the line where it opened, before the parser would spend minutes and gigabytes on it.
+    /// </summary>
+    private static void CheckQuotedFields(string content, string path, char delimiter)
+    {
+        long line = 1, openedAt = 0;
+        var inQuote = false;
+        var fieldStart = true;
+        var length = 0;
+        for (var i = 0; i < content.Length; i++)
+        {
+            var c = content[i];
+            if (inQuote)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < content.Length && content[i + 1] == '"')
+                    {
+                        i++;
+                    }
+                    else
+                    {
+                        inQuote = false;
+                    }
+                }
+                else if (++length > MaxQuotedField)
+                {
+                    throw new DataFormatException(path, openedAt, $"a quoted field runs for more than {MaxQuotedField.ToString("N0", CultureInfo.InvariantCulture)} characters from here; is a closing quote missing?");
+                }
+            }
+            else if (c == '"' && fieldStart)
+            {
+                (inQuote, openedAt, length) = (true, line, 0);
+            }
+
+            if (c == '\n')
+            {
+                line++;
+            }
+
+            fieldStart = !inQuote && (c == delimiter || c == '\n' || (fieldStart && c is ' ' or '\r'));
+        }
     }
 
     private static string Lines(List<long> lines) =>
