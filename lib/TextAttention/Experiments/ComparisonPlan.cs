@@ -163,6 +163,24 @@ public sealed record ComparisonPlan(Profile Profile, IReadOnlyList<CorpusDesign>
         Corpora = [.. Full.Corpora.Select(d => d.Folds > 0 ? d with { Folds = 0 } : d)],
     };
 
+    /// <summary>
+    /// The models notebook 07 explains: the primary pair and multi-head attention on the comparison's corpora (the very
+    /// runs of <see cref="For"/>, so a study of this plan after notebook 05 trains none of them), and the same three on
+    /// the tweets, whose human rationales give attention something to be judged against, by the same protocol.
+    /// </summary>
+    public static ComparisonPlan Explanation(Profile profile)
+    {
+        var plan = For(profile);
+        IReadOnlyList<int> seeds = profile == Profile.Ci ? [1, 2] : [1, 2, 3, 4, 5];
+        return plan with
+        {
+            Poolings = [BlogPost.Attention1, BlogPost.Attention2, "mhsa"],
+            Corpora = [.. plan.Corpora, new CorpusDesign(Data.Corpora.Tweets, seeds)],
+            Secondary = [],
+            SecondBestRates = false,
+        };
+    }
+
     /// <summary>The plan of a profile.</summary>
     public static ComparisonPlan For(Profile profile) => profile switch
     {

@@ -1,6 +1,9 @@
 namespace TextAttention.Explanation;
 
-/// <summary>How two rankings of a text's tokens agree, and where a ranking puts the tokens that decide the label.</summary>
+/// <summary>
+/// How two rankings of a text's tokens agree, and where a ranking puts the tokens that decide the label (known evidence,
+/// or the phrase a person marked).
+/// </summary>
 public static class Ranking
 {
     /// <summary>
@@ -71,5 +74,71 @@ public static class Ranking
         var scores = Enumerable.Range(0, length).Select(t => (double)t).ToArray();
         random.Shuffle(scores);
         return scores;
+    }
+
+    /// <summary>
+    /// The share of the top <paramref name="k"/> positions of <paramref name="a"/> that are also among the top k of
+    /// <paramref name="b"/> (k capped at the text's length): 1 when the two agree on what matters most, k/L in expectation
+    /// for unrelated rankings.
+    /// </summary>
+    public static double TopKOverlap(IReadOnlyList<double> a, IReadOnlyList<double> b, int k)
+    {
+        if (a.Count != b.Count)
+        {
+            throw new ArgumentException($"the scorings rank {a.Count} and {b.Count} tokens; they must rank the same ones.");
+        }
+
+        var size = Math.Min(k, a.Count);
+        return size == 0 ? double.NaN : (double)Top(a, size).Intersect(Top(b, size)).Count() / size;
+    }
+
+    /// <summary>
+    /// The average precision of <paramref name="scores"/> at finding <paramref name="marked"/> positions: the mean, over
+    /// the marked tokens, of the precision of the ranking down to each of them (ties broken by position). 1 when every
+    /// marked token outranks every other; about |marked| / L for a random ranking.
+    /// </summary>
+    public static double AveragePrecision(IReadOnlyList<double> scores, IReadOnlyCollection<int> marked)
+    {
+        if (marked.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var order = Top(scores, scores.Count);
+        double total = 0;
+        var found = 0;
+        for (var rank = 0; rank < order.Length; rank++)
+        {
+            if (marked.Contains(order[rank]))
+            {
+                found++;
+                total += (double)found / (rank + 1);
+            }
+        }
+
+        return total / marked.Count;
+    }
+
+    /// <summary>
+    /// The expected <see cref="AveragePrecision"/> of a uniformly random ranking of L = <paramref name="length"/> tokens with
+    /// R = <paramref name="marked"/> of them marked: E[AP] = q + (1 − q)·H_L / L with q = (R − 1)/(L − 1) and H_L the L-th
+    /// harmonic number (each rank holds a marked token with probability R/L, and given that, the ranks above it hold
+    /// (r − 1)·q more on average).
+    /// </summary>
+    public static double ChanceAveragePrecision(int length, int marked)
+    {
+        if (marked <= 0 || length <= 0 || marked > length)
+        {
+            return double.NaN;
+        }
+
+        if (length == 1)
+        {
+            return 1;
+        }
+
+        var harmonic = Enumerable.Range(1, length).Sum(r => 1.0 / r);
+        var q = (marked - 1.0) / (length - 1.0);
+        return q + (1 - q) * harmonic / length;
     }
 }

@@ -29,12 +29,74 @@ public static class AttentionCharts
         }
 
         var labels = TokenLabels(tokens);
-        // ReverseYAxis puts query 1 on top, as in a printed matrix.
-        return Chart.Heatmap<double, string, string, string>(Rows(matrix), X: labels, Y: labels, ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true)
+        var rows = Rows(matrix);
+        // ReverseYAxis puts query 1 on top, as in a printed matrix. The colour scale starts at 0, so a near-uniform matrix
+        // (every entry about 1/T) looks flat, as it is, instead of being stretched over the colours.
+        var chart = Chart.Heatmap<double, string, string, string>(rows, X: labels, Y: labels, ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
+        return WithRange(chart, 0, Math.Max(1e-12, rows.SelectMany(r => r).Max()))
             .WithXAxisStyle<double, double, string>(TitleText: "key j")
             .WithYAxisStyle<double, double, string>(TitleText: "query i")
             .WithTitle(title);
     }
+
+    /// <summary>
+    /// A text shaded by weight, token by token, as the best illustrated explanations show attention: the tokens in reading
+    /// order, <paramref name="perRow"/> to a row, each on a cell whose colour is its weight on a scale from 0 to the largest
+    /// weight. Readable where a bar chart over tens of tokens is not.
+    /// </summary>
+    public static GenericChart ShadedText(IReadOnlyList<string> tokens, IReadOnlyList<double> weights, string title, int perRow = 10)
+    {
+        if (weights.Count != tokens.Count || tokens.Count == 0)
+        {
+            throw new ArgumentException($"give one weight per token; got {weights.Count} weights for {tokens.Count} tokens.", nameof(weights));
+        }
+
+        var rowCount = (tokens.Count + perRow - 1) / perRow;
+        var z = new double[rowCount][];
+        var text = new string[rowCount][];
+        for (var r = 0; r < rowCount; r++)
+        {
+            z[r] = new double[perRow];
+            text[r] = new string[perRow];
+            for (var c = 0; c < perRow; c++)
+            {
+                var t = r * perRow + c;
+                z[r][c] = t < tokens.Count ? weights[t] : 0;   // an empty cell past the last token: white
+                text[r][c] = t < tokens.Count ? tokens[t] : "";
+            }
+        }
+
+        var chart = Chart.Heatmap<double, int, int, string>(z, X: Enumerable.Range(1, perRow).ToArray(), Y: Enumerable.Range(1, rowCount).ToArray(),
+            ColorScale: StyleParam.Colorscale.NewCustom([Tuple.Create(0.0, Color.fromHex("#ffffff")), Tuple.Create(1.0, Color.fromHex("#c0392b"))]),
+            ReverseYAxis: true, XGap: 2, YGap: 2);
+        chart = Plotly.NET.GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Plotly.NET.Trace, Plotly.NET.Trace>(trace =>
+        {
+            trace.SetProperty("text", text);
+            trace.SetProperty("texttemplate", "%{text}");
+            trace.SetProperty("hovertemplate", "%{text}: %{z:.3f}<extra></extra>");
+            return trace;
+        }), chart);
+        var hidden = new Plotly.NET.LayoutObjects.LinearAxis();
+        hidden.SetProperty("visible", false);
+        chart = Plotly.NET.Chart.withXAxis(hidden, StyleParam.SubPlotId.NewXAxis(1)).Invoke(chart);
+        chart = Plotly.NET.Chart.withYAxis(hidden, StyleParam.SubPlotId.NewYAxis(1)).Invoke(chart);
+        chart = Plotly.NET.Chart.withMarginSize<int, int, int, int, int, bool>(Some(10), Some(10), Some(50), Some(10), null, null).Invoke(chart);
+        return WithRange(chart, 0, Math.Max(1e-12, weights.Max())).WithTitle(title);
+    }
+
+    /// <summary>The height in pixels that <see cref="ShadedText"/> needs for <paramref name="tokens"/> tokens, <paramref name="perRow"/> to a row.</summary>
+    public static int ShadedTextHeight(int tokens, int perRow = 10) => 80 + 40 * Math.Max(1, (tokens + perRow - 1) / perRow);
+
+    private static Microsoft.FSharp.Core.FSharpOption<int> Some(int value) => Microsoft.FSharp.Core.FSharpOption<int>.Some(value);
+
+    /// <summary>Fixes a heatmap's colour range (Plotly's zmin and zmax) instead of stretching it over the data.</summary>
+    private static GenericChart WithRange(GenericChart chart, double low, double high) =>
+        Plotly.NET.GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Plotly.NET.Trace, Plotly.NET.Trace>(trace =>
+        {
+            trace.SetProperty("zmin", low);
+            trace.SetProperty("zmax", high);
+            return trace;
+        }), chart);
 
     /// <summary>A predictor's L × L matrix (<see cref="Inference.Prediction.Matrix"/>) as a heatmap.</summary>
     public static GenericChart Heatmap(float[,] matrix, IReadOnlyList<string> tokens, string title)

@@ -140,6 +140,16 @@ public static class ExperimentCharts
             .WithTitle("Paired differences over seeds and test items, each interval at its Holm level");
     }
 
+    /// <summary>One bar per named value with an error bar of ± <c>Error</c> (for example a mean ± sd over seeds).</summary>
+    public static GenericChart MeanBars(IReadOnlyList<(string Name, double Mean, double Error)> bars, string title, string yTitle)
+    {
+        var chart = Chart.Column<double, string, string>(bars.Select(b => b.Mean).ToArray(), Keys: bars.Select(b => b.Name).ToArray(), Name: yTitle,
+            MarkerColor: Color.fromHex(Palette[0]));
+        return Plotly.NET.Chart.withYError(Asymmetric(bars.Select(b => b.Error), bars.Select(b => b.Error))).Invoke(chart)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
+            .WithTitle(title);
+    }
+
     private static Error Asymmetric(IEnumerable<double> plus, IEnumerable<double> minus) =>
         Error.init<double, double>(null, null, FSharpOption<bool>.Some(false), FSharpOption<IEnumerable<double>>.Some(plus.ToArray()),
             FSharpOption<IEnumerable<double>>.Some(minus.ToArray()), null, null, null, null, null, null, null, null, null, null);

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace TextAttention.Tests.Explanation;
 
-/// <summary>The per-text explanations and erasures of notebook 07 against the tensor-level methods and the predictor.</summary>
+/// <summary>The per-text explanations and faithfulness figures of notebook 07 against the tensor-level methods, re-read texts and hand-computed values.</summary>
 [Collection("training")]
 public sealed class ExplainerTests
 {
@@ -31,7 +31,7 @@ public sealed class ExplainerTests
     {
         var predictor = Untrained(pooling);
         var examples = Data.Value.Test.Take(12).Reverse().ToList();
-        var explanations = Explainer.Explain(predictor, examples, steps: 64, batchSize: 4);
+        var explanations = Explainer.Explain(predictor, examples, new ExplainOptions(FirstSteps: 64, BatchSize: 4));
 
         Assert.Equal(examples.Select(e => e.Index), explanations.Select(e => e.Index));
         foreach (var (example, explanation) in examples.Zip(explanations))
@@ -39,41 +39,90 @@ public sealed class ExplainerTests
             Assert.Equal(Alone(predictor, example).argmax(1).item<long>(), explanation.Predicted);
             Assert.Equal(example.Ids.Length, explanation.Tokens.Count);
             Assert.Equal(1.0, explanation.Attention.Sum(), 5);
-            Assert.True(Math.Abs(explanation.CompletenessGap) < 1e-4, $"text {example.Index}: completeness gap {explanation.CompletenessGap}");
+            Assert.True(explanation.Complete && Math.Abs(explanation.CompletenessGap) < 1e-3, $"text {example.Index}: completeness gap {explanation.CompletenessGap}");
+            Assert.Equal(explanation.IntegratedGradients.Sum() - explanation.Change, explanation.CompletenessGap, 12);
 
             using var ids = tensor(example.Ids).unsqueeze(0);
             using var lengths = tensor(new long[] { example.Ids.Length });
             using var target = tensor(new long[] { explanation.Predicted });
             Close(explanation.LeaveOneOut, Attributions.LeaveOneOut(predictor.Model, ids, lengths, target), 1e-6);
-            Close(explanation.GradientTimesInput, Attributions.GradientTimesInput(predictor.Model, ids, lengths, target), 1e-6);
+            Close(explanation.GradientTimesInput, Attributions.GradientTimesInput(predictor.Model, ids, lengths, target, AttributionOutput.Logit), 1e-6);
+            // The change explained is the logit's: at the text minus at the all-zero embedding.
+            var (atText, atBaseline) = Attributions.Ends(predictor.Model, ids, lengths, target, AttributionOutput.Logit);
+            Assert.Equal(atText.item<double>() - atBaseline.item<double>(), explanation.Change, 5);   // float32, batched differently
         }
     }
 
     [Fact]
-    public void Erasing_nothing_changes_nothing_and_erasing_the_top_token_rereads_the_text_without_it()
+    public void Integrated_gradients_refine_their_partition_only_for_texts_that_miss_the_tolerance()
+    {
+        var predictor = Untrained("han-unmasked");
+        var examples = Data.Value.Test.Take(8).ToList();
+        // A tolerance no Riemann sum meets: every text refines up to the maximum, and is reported incomplete.
+        var impossible = Explainer.Explain(predictor, examples, new ExplainOptions(FirstSteps: 2, MaxSteps: 16, RelativeTolerance: 0, AbsoluteTolerance: 0));
+        // A tolerance every text meets at once: no text refines.
+        var easy = Explainer.Explain(predictor, examples, new ExplainOptions(FirstSteps: 2, MaxSteps: 16, RelativeTolerance: 1, AbsoluteTolerance: 10));
+        // A tight one: texts stop at different partitions, each within the tolerance.
+        var tight = new ExplainOptions(FirstSteps: 1, MaxSteps: 256, RelativeTolerance: 0, AbsoluteTolerance: 1e-4);
+        var adaptive = Explainer.Explain(predictor, examples, tight);
+
+        Assert.All(impossible, e => Assert.Equal((16, false), (e.Steps, e.Complete)));
+        Assert.All(easy, e => Assert.Equal((2, true), (e.Steps, e.Complete)));
+        foreach (var e in adaptive)
+        {
+            Assert.True(e.Complete, $"text {e.Index} missed 1e-4 at {e.Steps} steps: gap {e.CompletenessGap}");
+            Assert.True(tight.Meets(e.CompletenessGap, e.Change), $"text {e.Index}: gap {e.CompletenessGap}");
+            // The refined sum is integrated gradients: a uniform sum with many steps gives the same scores.
+            using var ids = tensor(examples.Single(x => x.Index == e.Index).Ids).unsqueeze(0);
+            using var lengths = tensor(new long[] { e.Tokens.Count });
+            using var target = tensor(new long[] { e.Predicted });
+            Close(e.IntegratedGradients, Attributions.IntegratedGradients(predictor.Model, ids, lengths, target, 4096, output: AttributionOutput.Logit), 1e-3);
+        }
+
+        Assert.True(adaptive.Select(e => e.Steps).Distinct().Count() > 1, "every text took the same steps; the test shows nothing");
+    }
+
+    [Fact]
+    public void Comprehensiveness_and_sufficiency_reread_the_text_without_and_with_only_the_top_tokens()
     {
         var predictor = Untrained("han");
-        var examples = Data.Value.Test;
+        var examples = Data.Value.Test.Take(6).ToList();
         var original = predictor.PredictEach(examples);
-        var accuracy = original.Count(p => p.Predicted == p.Label) / (double)examples.Count;
-
-        var none = Erasure.Run(predictor, examples, examples.Select(e => (IReadOnlyList<double>)new double[e.Ids.Length]).ToList(), original, 0, "nothing");
-        Assert.Equal(accuracy, none.Accuracy);
-        Assert.Equal(0.0, none.FlipRate);
-
-        // Scores that rank the last token first: erasing k = 1 is reading each text without its last token.
+        // A ranking that puts the last token first, then the one before it, and so on.
         var last = examples.Select(e => (IReadOnlyList<double>)Enumerable.Range(0, e.Ids.Length).Select(t => (double)t).ToArray()).ToList();
-        var erased = Erasure.Run(predictor, examples, last, original, 1, "last");
-        var shortened = predictor.PredictEach(examples.Select(e => e with { Ids = e.Ids[..^1] }).ToList());
-        Assert.Equal(shortened.Count(p => p.Predicted == p.Label) / (double)examples.Count, erased.Accuracy);
-        Assert.Equal(shortened.Where((p, i) => p.Predicted != original[i].Predicted).Count() / (double)examples.Count, erased.FlipRate);
-        Assert.Throws<ArgumentException>(() => Erasure.Run(predictor, examples, last.Skip(1).ToList(), original, 1, "short"));
 
-        // All at once gives the same figures as one by one.
-        var first = examples.Select(e => (IReadOnlyList<double>)Enumerable.Range(0, e.Ids.Length).Select(t => (double)-t).ToArray()).ToList();
-        var curves = Erasure.Curves(predictor, examples, new Dictionary<string, IReadOnlyList<IReadOnlyList<double>>> { ["last"] = last, ["first"] = first }, original, [0, 1, 3]);
-        var single = new[] { ("last", last), ("first", first) }.SelectMany(r => new[] { 0, 1, 3 }.Select(k => Erasure.Run(predictor, examples, r.Item2, original, k, r.Item1))).ToList();
-        Assert.Equal(single, curves);
+        var scores = Faithfulness.Measure(predictor, examples, original, new Dictionary<string, IReadOnlyList<IReadOnlyList<double>>> { ["last"] = last });
+
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var e = examples[i];
+            var c = original[i].Predicted;
+            var whole = original[i].Probabilities[c];
+            for (var b = 0; b < Faithfulness.Bins.Count; b++)
+            {
+                // By hand: k = round(share × L), at least 1; comprehensiveness reads the text without its last k tokens
+                // (keeping at least one), sufficiency reads only them.
+                var k = Math.Max(1, (int)Math.Round(Faithfulness.Bins[b] * e.Ids.Length, MidpointRounding.AwayFromZero));
+                var without = predictor.PredictEach([e with { Ids = e.Ids[..^Math.Min(k, e.Ids.Length - 1)] }])[0].Probabilities[c];
+                var only = predictor.PredictEach([e with { Ids = e.Ids[^Math.Min(k, e.Ids.Length)..] }])[0].Probabilities[c];
+                Assert.Equal(whole - without, scores[i]["last"].Comprehensiveness[b], 5);   // float32, batched differently
+                Assert.Equal(whole - only, scores[i]["last"].Sufficiency[b], 5);
+            }
+
+            Assert.Equal(scores[i]["last"].Comprehensiveness.Average(), scores[i]["last"].ComprehensivenessAopc, 12);
+            Assert.Equal(scores[i]["last"].Sufficiency.Average(), scores[i]["last"].SufficiencyAopc, 12);
+        }
+
+        Assert.Throws<ArgumentException>(() => Faithfulness.Measure(predictor, examples, original,
+            new Dictionary<string, IReadOnlyList<IReadOnlyList<double>>> { ["short"] = last.Skip(1).ToList() }));
+    }
+
+    [Fact]
+    public void Bins_are_the_nearest_whole_number_of_tokens_and_at_least_one()
+    {
+        Assert.Equal([1, 1, 2, 4, 10], Faithfulness.Bins.Select(b => Faithfulness.Tokens(b, 20)));
+        Assert.Equal([1, 3, 6, 13, 32], Faithfulness.Bins.Select(b => Faithfulness.Tokens(b, 64)));
+        Assert.Equal([1, 1, 1, 1, 2], Faithfulness.Bins.Select(b => Faithfulness.Tokens(b, 3)));
     }
 
     [Fact]
