@@ -9,6 +9,9 @@ namespace TextAttention.Cli;
 /// <summary><c>grid</c>: notebook 05's study from the command line: resumable, over worker processes, and as shards for a job matrix.</summary>
 internal static class GridCommand
 {
+    /// <summary>The exit code of <c>grid --no-train</c> when the study needs another round of shards (a driver loop's signal).</summary>
+    public const int WaitingExitCode = 3;
+
     public static Command Build()
     {
         var profile = new Option<string>("--profile")
@@ -39,7 +42,11 @@ internal static class GridCommand
             HelpName = "dir",
             AllowMultipleArgumentsPerToken = true,
         };
-        var noTrain = new Option<bool>("--no-train") { Description = "Train nothing: gather the study from the store, failing with the list of runs that are missing (the merge step after shards)." };
+        var noTrain = new Option<bool>("--no-train")
+        {
+            Description = "Train nothing: gather the study from the store (the merge step after shards). Exits with 3, naming the stage and its missing runs, " +
+                          "when the study needs another round of shards.",
+        };
         var output = new Option<FileInfo?>("--out")
         {
             Description = "Write one row per run to this CSV, and beside it the learning curves, per-item test results, the learning-rate search and the second-best-rate runs, as notebook 05 does. Written only for a complete study.",
@@ -53,8 +60,9 @@ internal static class GridCommand
             Run notebook 05's study: the learning-rate search (every pooling × candidate rate on the tuning seeds, extended
             while a winner sits at an edge), then every pooling × reported seed × corpus at its chosen rate, then the primary
             pair at its second-best rates. Runs already in the store are skipped, so an interrupted study resumes; --jobs
-            spreads runs over worker processes and --shard i/n trains one deterministic slice of each stage, for a job
-            matrix (merge the shards' stores with --import and run again to go on). The numbers do not depend on --jobs or --shard.
+            spreads runs over worker processes and --shard i/n trains one deterministic slice of the current stage, for a job
+            matrix: merge the shards' stores with --import --no-train, which exits with 3 while another round of shards is
+            needed (.ci/examples/grid-rounds.sh is such a loop). The numbers do not depend on --jobs or --shard.
             """)
         {
             profile, corpora, jobs, shard, runs, fresh, import, noTrain, searchOnly, output, dataDir, offline,
@@ -116,7 +124,7 @@ internal static class GridCommand
                 if (results.Waiting is not null)
                 {
                     console.WriteLine(results.Waiting);
-                    return 0;
+                    return parse.GetValue(noTrain) ? WaitingExitCode : 0;
                 }
 
                 Report.Choices(console, results.Choices);

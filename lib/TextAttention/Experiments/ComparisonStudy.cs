@@ -177,6 +177,8 @@ public sealed class ComparisonStudy
     /// <param name="stopAfter">Stop after this stage (for example after the search, the first phase of a sharded study).</param>
     public StudyResults Run(StudyStage stopAfter = StudyStage.SecondBest)
     {
+        // One study in a store at a time, from its first stage to its last: a second study would otherwise slip in between two stages.
+        using var held = TrainMissing ? Store?.Lock() : null;
         var counts = new Counts();
         List<RunResult> tuning = [];
         List<LearningRateChoice> choices = [];

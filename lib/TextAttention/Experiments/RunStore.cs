@@ -397,8 +397,11 @@ public sealed partial class RunStore
 
         try
         {
+            // The same process, not one that reuses its id: the start times agree (to within the clock's rounding, which differs
+            // between the process that wrote the lock and one that reads another process's start time).
             using var process = Process.GetProcessById(id);
-            return Describe(process) == holder;
+            return DateTime.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started)
+                   && Math.Abs((process.StartTime.ToUniversalTime() - started).TotalSeconds) < 2;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

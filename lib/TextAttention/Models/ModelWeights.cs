@@ -44,11 +44,18 @@ public static class ModelWeights
         catch (Exception e) when (e is not OutOfMemoryException and not FileNotFoundException and not UnauthorizedAccessException)
         {
             model.Dispose();
-            var reason = e is InvalidDataException ? e.Message : $"the weights do not load into a {config.Pooling} classifier of this size ({e.Message.Split('\n')[0]})";
+            var reason = e is InvalidDataException ? e.Message : $"the weights do not load into a {config.Pooling} classifier of this size ({Readable(e.Message.Split('\n')[0])})";
             throw new InvalidDataException($"{path}: {reason}; {advice}.", e);
         }
 
         return model;
+    }
+
+    /// <summary>A loader's message as one short printable line: a damaged file's bytes can end up in it.</summary>
+    private static string Readable(string message)
+    {
+        var printable = new string([.. message.Select(c => char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '?' : c)]);
+        return printable.Length <= 160 ? printable : printable[..160] + "…";
     }
 
     /// <summary>Why the loaded weights cannot be used, or null: a non-finite parameter, or non-finite logits on a probe batch of every token id.</summary>

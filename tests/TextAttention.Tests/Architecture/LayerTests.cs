@@ -18,7 +18,7 @@ public sealed partial class LayerTests
         string[] forbidden =
         [
             "PuppeteerSharp", "Plotly.NET.ImageExport", "Microsoft.DotNet.Interactive", "Microsoft.DotNet.Interactive.Documents",
-            "Spectre.Console", "System.CommandLine", "TextAttention.Notebooks", "TextAttention.Cli", "TextAttention.NativeFix",
+            "Spectre.Console", "System.CommandLine", "TextAttention.Notebooks", "TextAttention.Cli", "TextAttention.NativeFix", "TextAttention.Workers",
         ];
         var references = typeof(Vocabulary).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var project = File.ReadAllText(Path.Combine(Core, "TextAttention.csproj"));
@@ -40,6 +40,34 @@ public sealed partial class LayerTests
             .ToList();
 
         Assert.True(offenders.Count == 0, string.Join('\n', offenders));
+    }
+
+    /// <summary>The documented order, lowest first: a project may reference only projects below it.</summary>
+    private static readonly string[] ProjectOrder =
+        ["TextAttention.NativeFix", "TextAttention", "TextAttention.Workers", "TextAttention.Notebooks", "TextAttention.Cli"];
+
+    [Fact]
+    public void Each_library_project_references_only_the_layers_below_it()
+    {
+        var projects = Directory.GetDirectories(Repository.Path("lib")).Select(Path.GetFileName).Where(n => File.Exists(Repository.Path("lib", n!, n + ".csproj"))).ToList();
+        Assert.Equal(ProjectOrder.Order(StringComparer.Ordinal), projects.Order(StringComparer.Ordinal));   // a new project joins the order first
+
+        var offenders = new List<string>();
+        foreach (var project in ProjectOrder)
+        {
+            var text = File.ReadAllText(Repository.Path("lib", project, project + ".csproj"));
+            foreach (Match match in ProjectReference().Matches(text))
+            {
+                var target = match.Groups[1].Value;
+                if (Array.IndexOf(ProjectOrder, target) >= Array.IndexOf(ProjectOrder, project))
+                {
+                    offenders.Add($"{project} → {target}");
+                }
+            }
+        }
+
+        Assert.True(offenders.Count == 0, "references to a layer above or beside: " + string.Join(", ", offenders));
+        Assert.Matches(ProjectReference(), File.ReadAllText(Repository.Path("lib", "TextAttention.Cli", "TextAttention.Cli.csproj")));   // the check sees real references
     }
 
     [Fact]
@@ -117,6 +145,9 @@ public sealed partial class LayerTests
     private static IEnumerable<string> CoreSources() =>
         Directory.GetFiles(Core, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    [GeneratedRegex(@"ProjectReference Include=""[^""]*?([A-Za-z.]+)\.csproj""")]
+    private static partial Regex ProjectReference();
 
     [GeneratedRegex(@"\bTextAttention\.([A-Z][A-Za-z]+)\b")]
     private static partial Regex Reference();
