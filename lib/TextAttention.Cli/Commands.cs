@@ -22,6 +22,7 @@ public static class Commands
         root.Subcommands.Add(CorpusCommand());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
+        root.Subcommands.Add(ExplainCommand.Build());
         root.Subcommands.Add(GridCommand.Build());
         root.Subcommands.Add(Results());
         return root;
