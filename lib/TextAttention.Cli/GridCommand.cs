@@ -96,16 +96,18 @@ internal static class GridCommand
                     return 1;
                 }
 
+                // Every import is read and checked before the store changes at all, so a damaged one leaves it as it was.
+                var imports = (parse.GetValue(import) ?? []).Select(other => RunStore.CheckImport(new RunStore(other.FullName))).ToList();
                 var store = new RunStore(storeFolder);
                 if (parse.GetValue(fresh))
                 {
                     store.Clear();
                 }
 
-                foreach (var other in parse.GetValue(import) ?? [])
+                foreach (var other in imports)
                 {
-                    var (copied, present) = store.Import(new RunStore(other.FullName));
-                    console.WriteLine($"imported {copied} runs from {other.FullName} ({present} were already in the store)");
+                    var (copied, present) = store.Import(other);
+                    console.WriteLine($"imported {copied} runs from {other.Directory} ({present} were already in the store)");
                 }
 
                 var slice = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null;

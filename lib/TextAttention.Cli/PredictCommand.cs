@@ -50,7 +50,7 @@ internal static class PredictCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException)
+            catch (Exception e) when (e is DataFormatException or IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
             {
                 error.WriteLine("error: " + e.Message);
                 return 1;

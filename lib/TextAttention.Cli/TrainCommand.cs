@@ -111,11 +111,6 @@ internal static class TrainCommand
                 }
 
                 var store = folder is null ? null : new RunStore(folder);
-                if (parse.GetValue(fresh))
-                {
-                    store?.Clear();
-                }
-
                 plan = plan with { Corpora = [plan.Corpora[0] with { Name = corpus.Name }] };
                 var study = new ComparisonStudy(plan, [StudyCorpus.Fixed(plan.Corpora[0], corpus)])
                 {
@@ -123,6 +118,12 @@ internal static class TrainCommand
                     Executor = Options.Executor(parse.GetValue(jobs), settings.Threads),
                     Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s) : null,
                 };
+
+                // Cleared only now that the data, its splits and every option have passed their checks.
+                if (parse.GetValue(fresh))
+                {
+                    store?.Clear();
+                }
                 foreach (var warning in study.Warnings)
                 {
                     error.WriteLine("note: " + warning);

@@ -285,7 +285,15 @@ public sealed partial class RunStore
     /// <returns>How many runs were copied, and how many were already here.</returns>
     /// <exception cref="InvalidDataException">A file of <paramref name="other"/> is not a valid stored run; each problem is named and nothing was copied.</exception>
     /// <exception cref="DirectoryNotFoundException">The other store's folder does not exist.</exception>
-    public (int Copied, int Present) Import(RunStore other)
+    public (int Copied, int Present) Import(RunStore other) => Import(CheckImport(other));
+
+    /// <summary>
+    /// Reads and checks every file of <paramref name="other"/> as <see cref="Import(RunStore)"/> does, and copies
+    /// nothing: a command validates all its inputs this way before it changes any store.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file of <paramref name="other"/> is not a valid stored run.</exception>
+    /// <exception cref="DirectoryNotFoundException">The other store's folder does not exist.</exception>
+    public static CheckedImport CheckImport(RunStore other)
     {
         if (!System.IO.Directory.Exists(other.Directory))
         {
@@ -329,9 +337,15 @@ public sealed partial class RunStore
             throw new InvalidDataException($"{problems.Count} file(s) of {other.Directory} are not valid stored runs, so nothing was imported: {string.Join(" ", problems.Take(5))}");
         }
 
+        return new CheckedImport(other.Directory, runs);
+    }
+
+    /// <summary>Copies runs that <see cref="CheckImport"/> has read and checked.</summary>
+    public (int Copied, int Present) Import(CheckedImport source)
+    {
         var copied = 0;
         var present = 0;
-        foreach (var (file, run) in runs)
+        foreach (var (file, run) in source.Runs)
         {
             var weights = Path.ChangeExtension(file, ".weights.bin");
             if (TryLoad(run.Spec) is not null && (!File.Exists(weights) || HasModel(run.Spec)))
@@ -467,3 +481,8 @@ public sealed partial class RunStore
         int[]? Predicted,
         string? TestCorrect);
 }
+
+/// <summary>The runs of another store, read and checked by <see cref="RunStore.CheckImport"/> and ready to copy.</summary>
+/// <param name="Directory">The other store's folder.</param>
+/// <param name="Runs">Each run's file and its figures.</param>
+public sealed record CheckedImport(string Directory, IReadOnlyList<(string File, RunResult Run)> Runs);

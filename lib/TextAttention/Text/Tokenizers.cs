@@ -201,9 +201,29 @@ public sealed class ChineseWordTokenizer : ITokenizer
             words = Segmenter.Value.Tokenize(text, TokenizerMode.Default, hmm: true).ToList();
         }
 
-        return words.Where(w => !string.IsNullOrWhiteSpace(w.Word))
-            .Select(w => new TokenSpan(w.Word.ToLower(CultureInfo.InvariantCulture), w.StartIndex, w.EndIndex - w.StartIndex))
-            .ToArray();
+        // jieba cuts characters outside the Basic Multilingual Plane into their UTF-16 halves and a base character from
+        // its combining marks; a piece that ends inside a text element is joined to the next, so every token is whole.
+        var boundaries = new HashSet<int>(StringInfo.ParseCombiningCharacters(text)) { text.Length };
+        var spans = new List<TokenSpan>();
+        var start = -1;
+        foreach (var word in words.OrderBy(w => w.StartIndex))
+        {
+            start = start < 0 ? word.StartIndex : start;
+            if (!boundaries.Contains(word.EndIndex))
+            {
+                continue;
+            }
+
+            var piece = text[start..word.EndIndex];
+            if (!string.IsNullOrWhiteSpace(piece))
+            {
+                spans.Add(new TokenSpan(piece.ToLower(CultureInfo.InvariantCulture), start, piece.Length));
+            }
+
+            start = -1;
+        }
+
+        return spans;
     }
 
     /// <summary>The folder holding jieba's dict.txt, or an exception that says where it looked.</summary>

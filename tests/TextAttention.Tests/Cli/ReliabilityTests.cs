@@ -67,6 +67,21 @@ public sealed class ReliabilityTests : IDisposable
         Assert.DoesNotContain("already in the run store", again.Output);
     }
 
+    [Fact]
+    public void Fresh_clears_nothing_when_the_data_fails_its_checks()
+    {
+        var runs = Path.Combine(folder, "runs");
+        Assert.Equal(0, CommandLine.Invoke(["train", "--dataset", Dataset(), "--pooling", "mean", "--seeds", "1", "--runs", runs, .. Tiny]).ExitCode);
+        var stored = Directory.EnumerateFiles(runs, "*.json", SearchOption.AllDirectories).Single();
+        var twoRows = Path.Combine(folder, "two.csv");
+        File.WriteAllLines(twoRows, ["text,label", "alpha words,alpha", "beta words,beta"]);
+
+        var (exitCode, _, error) = CommandLine.Invoke(["train", "--dataset", twoRows, "--pooling", "mean", "--seeds", "1", "--runs", runs, "--fresh", .. Tiny]);
+
+        OneLine(exitCode, error, "split is empty");
+        Assert.True(File.Exists(stored));
+    }
+
     // 2. A save that fails leaves the old checkpoint whole.
     [Fact]
     public void A_failed_save_over_a_checkpoint_leaves_the_old_one_loadable_and_unchanged()
@@ -123,9 +138,13 @@ public sealed class ReliabilityTests : IDisposable
         File.WriteAllText(Path.Combine(shard, "notes.txt"), "mine");
         var foreign = Assert.Throws<InvalidDataException>(() => target.Import(new RunStore(shard)));
 
+        // The command checks every import before it clears or copies anything, --fresh included.
+        var command = CommandLine.Invoke("grid", "--profile", "ci", "--corpora", "synthetic", "--runs", target.Directory, "--fresh", "--import", shard, "--jobs", "1");
+
         Assert.Contains(files[0], truncated.Message);
         Assert.Contains("nothing was imported", truncated.Message);
         Assert.Contains("notes.txt", foreign.Message);
+        OneLine(command.ExitCode, command.Error, "notes.txt");
         Assert.Equal(before, Directory.EnumerateFiles(target.Directory, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllText).ToList());
     }
 
@@ -206,6 +225,7 @@ public sealed class ReliabilityTests : IDisposable
     [InlineData("--runs", "file", "--runs:")]
     [InlineData("--save", "file", "--save:")]
     [InlineData("--runs", "/proc/textattention-runs", "--runs:")]
+    [InlineData("--out", "/proc/textattention-results.csv", "--out:")]
     public void An_output_that_cannot_be_written_is_named_before_training(string option, string where, string named)
     {
         File.WriteAllText(Path.Combine(folder, "file"), "a file, not a folder");
@@ -215,6 +235,7 @@ public sealed class ReliabilityTests : IDisposable
         var (exitCode, output, error) = CommandLine.Invoke(["train", "--dataset", Dataset(), "--pooling", "mean", "--seeds", "1", option, path, .. Tiny]);
 
         OneLine(exitCode, error, named);
+        Assert.Contains(where.StartsWith('/') ? "/proc" : Path.Combine(folder, "file"), error);   // the path that fails, with the option
         Assert.DoesNotContain("test accuracy", output);   // nothing was trained
     }
 

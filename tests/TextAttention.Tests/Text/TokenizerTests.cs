@@ -1,3 +1,4 @@
+using System.Globalization;
 using TextAttention.Text;
 
 namespace TextAttention.Tests.Text;
@@ -28,6 +29,32 @@ public sealed class TokenizerTests
         var tokens = Tokenizers.Create("chinese-words").Tokenize("我来到北京清华大学");
 
         Assert.Equal(["我", "来到", "北京", "清华大学"], tokens);
+    }
+
+    // Emoji (outside the Basic Multilingual Plane, one with a skin-tone modifier), a rare CJK character (U+2000B) and
+    // an e with a combining acute accent (U+0301): each must come out whole, never cut between its UTF-16 units.
+    [Theory]
+    [InlineData("english-words")]
+    [InlineData("chinese-chars")]
+    [InlineData("chinese-words")]
+    public void No_tokenizer_cuts_a_character_apart(string name)
+    {
+        const string text = "cafe\u0301 😀😀 👍🏽 漢字𠀋";
+        var elements = new HashSet<int>(StringInfo.ParseCombiningCharacters(text)) { text.Length };
+
+        var spans = Tokenizers.Create(name).Spans(text);
+
+        Assert.NotEmpty(spans);
+        Assert.All(spans, s =>
+        {
+            Assert.Contains(s.Start, elements);
+            Assert.Contains(s.Start + s.Length, elements);
+            Assert.Equal(text.Substring(s.Start, s.Length).ToLowerInvariant(), s.Token);
+        });
+        var tokens = spans.Select(s => s.Token).ToList();
+        Assert.Contains(tokens, t => t.Contains("e\u0301", StringComparison.Ordinal));
+        Assert.Contains(tokens, t => t.Contains("👍🏽", StringComparison.Ordinal));
+        Assert.Contains(tokens, t => t.Contains("𠀋", StringComparison.Ordinal));
     }
 
     [Fact]
