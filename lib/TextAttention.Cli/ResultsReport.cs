@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TextAttention.Attention;
 using TextAttention.Experiments;
+using TextAttention.Explanation;
 using TextAttention.IO;
 using TextAttention.Notebooks;
 using TextAttention.Plotting;
@@ -87,8 +88,16 @@ public static class ResultsReport
         }
 
         var figures = Figures(root, profile);
-        Update(readmeFile, Markdown(files, verdicts, relativeCsv, figures));
-        log.Add($"rewrote the results section of {System.IO.Path.GetFileName(readmeFile)} from {relativeCsv} ({files.Runs.Count} runs, {figures.Count} figures)");
+        var explanationFile = ExplanationPath(csvFile);
+        var explanation = File.Exists(explanationFile) ? CsvFile.Read<ExplanationSummary>(explanationFile) : null;
+        if (explanation is null)
+        {
+            log.Add($"no explanation figures: notebook 07 writes {System.IO.Path.GetRelativePath(root, explanationFile)}");
+        }
+
+        Update(readmeFile, Markdown(files, verdicts, relativeCsv, figures, explanation, System.IO.Path.GetRelativePath(root, explanationFile).Replace('\\', '/'), ExplanationFigures(root, profile)));
+        log.Add($"rewrote the results section of {System.IO.Path.GetFileName(readmeFile)} from {relativeCsv} ({files.Runs.Count} runs, {figures.Count} figures)" +
+                (explanation is null ? "" : $" and notebook 07's {System.IO.Path.GetFileName(explanationFile)}"));
         return log;
     }
 
@@ -102,12 +111,74 @@ public static class ResultsReport
             new Figure(FigurePath("attention-heatmap", profile), "attention_1's matrix A = softmax(x xᵀ/√d) on an AG News test headline, from notebook 06; the colour scale starts at 0 and uniform rows would be 1/L"),
         }.Where(f => File.Exists(System.IO.Path.Combine(root, f.Path))).ToList();
 
+    /// <summary>Notebook 07's summary beside a comparison file: <c>explanation-PROFILE.summary.csv</c> in the same folder.</summary>
+    public static string ExplanationPath(string csvFile) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(csvFile))!, $"explanation-{ProfileOf(csvFile)}.summary.csv");
+
+    /// <summary>Notebook 07's figures of a profile that exist under <paramref name="root"/>.</summary>
+    public static List<Figure> ExplanationFigures(string root, string profile) =>
+        new[]
+        {
+            new Figure(FigurePath("faithfulness", profile), "ERASER's comprehensiveness and sufficiency on the tweets, per pooling and ranking, 95% intervals over seeds and texts (notebook 07)"),
+            new Figure(FigurePath("plausibility", profile), "Average precision of each ranking against the tokens a person marked (tweets) or the generated evidence (synthetic), beside chance (notebook 07)"),
+        }.Where(f => File.Exists(System.IO.Path.Combine(root, f.Path))).ToList();
+
+    /// <summary>
+    /// Notebook 07's answer in one table per corpus and pooling: faithfulness (comprehensiveness and sufficiency AOPC of
+    /// attention beside the best attribution and a random ranking), agreement (top-1 overlap of attention with integrated
+    /// gradients, and with itself across seeds), plausibility (average precision against marked tokens, beside chance) and
+    /// what replacing the weights by uniform ones at inference costs.
+    /// </summary>
+    public static string ExplanationMarkdown(IReadOnlyList<ExplanationSummary> summaries, string source, IReadOnlyList<Figure> figures)
+    {
+        static string F(double value, int digits = 2) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
+        ExplanationSummary? Find(string dataset, string pooling, string measure, string method, int k = 0) =>
+            summaries.FirstOrDefault(s => s.Dataset == dataset && s.Pooling == pooling && s.Measure == measure && s.Method == method && s.K == k);
+        string Ci(ExplanationSummary? s, double scale = 1, int digits = 2) => s is null ? "—" : $"{F(scale * s.Mean, digits)} [{F(scale * s.Low, digits)}, {F(scale * s.High, digits)}]";
+        string Mean(ExplanationSummary? s, double scale = 1, int digits = 2) => s is null ? "—" : F(scale * s.Mean, digits);
+
+        var text = new StringBuilder();
+        var texts = summaries.Where(s => s.Measure == ExplanationStudy.Comprehensiveness && s.K == ExplanationStudy.Aopc).Select(s => s.Texts).DefaultIfEmpty(0).Max();
+        text.AppendLine($"**Is attention an explanation?** (notebook 07, from [`{source}`]({source}); a seeded, stratified sample of each model's test split, " +
+                        $"{texts:N0} texts per corpus and pooling over the seeds; 95% intervals over seeds and texts together). Comprehensiveness: the drop in the " +
+                        "predicted class's probability when a ranking's top tokens are deleted (higher is more faithful); sufficiency: the drop when only they are kept " +
+                        "(lower is); both averaged over 1–50% of the tokens (AOPC). Best attribution: the highest of gradient × input, integrated gradients (where it " +
+                        "passes its completeness check) and leave-one-out.");
+        text.AppendLine();
+        text.AppendLine("| corpus | pooling | comprehensiveness: attention | best attribution | random | sufficiency: attention | random | top-1 overlap attention–IG | attention across seeds | average precision: attention | chance | uniform weights at inference, pp |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (dataset, pooling) in summaries.Select(s => (s.Dataset, s.Pooling)).Distinct())
+        {
+            var trusted = Find(dataset, pooling, ExplanationStudy.IncompleteAfter, Explainer.IntegratedGradientsMethod) is { Mean: <= 0.01 };
+            var attributions = new[] { Explainer.GradientMethod, Explainer.IntegratedGradientsMethod, Explainer.LeaveOneOutMethod }
+                .Where(m => m != Explainer.IntegratedGradientsMethod || trusted)
+                .Select(m => Find(dataset, pooling, ExplanationStudy.Comprehensiveness, m, ExplanationStudy.Aopc)).Where(s => s is not null).ToList();
+            var best = attributions.MaxBy(s => s!.Mean);
+            var overlap = trusted ? Mean(Find(dataset, pooling, ExplanationStudy.Overlap, ExplanationStudy.PairName((Explainer.AttentionMethod, Explainer.IntegratedGradientsMethod)), 1)) : "(IG incomplete)";
+            text.AppendLine($"| {dataset} | `{pooling}` | {Ci(Find(dataset, pooling, ExplanationStudy.Comprehensiveness, Explainer.AttentionMethod, ExplanationStudy.Aopc))} | " +
+                            $"{(best is null ? "—" : $"{Mean(best)} ({best.Method})")} | {Mean(Find(dataset, pooling, ExplanationStudy.Comprehensiveness, ExplanationStudy.RandomRanking, ExplanationStudy.Aopc))} | " +
+                            $"{Ci(Find(dataset, pooling, ExplanationStudy.Sufficiency, Explainer.AttentionMethod, ExplanationStudy.Aopc))} | {Mean(Find(dataset, pooling, ExplanationStudy.Sufficiency, ExplanationStudy.RandomRanking, ExplanationStudy.Aopc))} | " +
+                            $"{overlap} | {Mean(Find(dataset, pooling, ExplanationStudy.SeedOverlap, Explainer.AttentionMethod, 1))} | " +
+                            $"{Ci(Find(dataset, pooling, ExplanationStudy.Plausibility, Explainer.AttentionMethod))} | {Mean(Find(dataset, pooling, ExplanationStudy.PlausibilityChance, "chance"))} | " +
+                            $"{Ci(Find(dataset, pooling, ExplanationStudy.InterventionChange, "uniform"), 100, 1)} |");
+        }
+
+        foreach (var figure in figures)
+        {
+            text.AppendLine();
+            text.AppendLine($"![{figure.Caption}]({figure.Path})");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>
     /// The Markdown of the section: the forest plot, the primary verdicts with their intervals, equivalence tests and
     /// detectable differences, the secondary verdicts, whether the primary verdict holds at the second-best rates, a
     /// table per corpus and pooling, attention_1's matrix statistics, then the other figures.
     /// </summary>
-    public static string Markdown(ResultsFiles files, StudyVerdicts verdicts, string source, IReadOnlyList<Figure> figures)
+    public static string Markdown(ResultsFiles files, StudyVerdicts verdicts, string source, IReadOnlyList<Figure> figures,
+        IReadOnlyList<ExplanationSummary>? explanation = null, string? explanationSource = null, IReadOnlyList<Figure>? explanationFigures = null)
     {
         static string F(double value, int digits = 2) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
         var rows = files.Runs;
@@ -148,7 +219,7 @@ public static class ResultsReport
 
         if (verdicts.SecondBest.Count > 0)
         {
-            var changed = verdicts.SecondBest.Where(c => verdicts.Primary.FirstOrDefault(p => p.Dataset == c.Dataset)?.Verdict is { } v && Direction(v) != Direction(c.Verdict)).ToList();
+            var changed = verdicts.SecondBest.Where(c => verdicts.Primary.FirstOrDefault(p => p.Dataset == c.Dataset) is { } p && p.Direction != c.Direction).ToList();
             text.AppendLine($"**At the second-best learning rates** (one of the pair moved to its second-best rate, Holm over {verdicts.SecondBest.Count}): " +
                             (changed.Count == 0
                                 ? "no primary verdict changes direction."
@@ -211,6 +282,12 @@ public static class ResultsReport
             text.AppendLine($"![{figure.Caption}]({figure.Path})");
         }
 
+        if (explanation is { Count: > 0 })
+        {
+            text.AppendLine();
+            text.Append(ExplanationMarkdown(explanation, explanationSource ?? "notebooks/results", explanationFigures ?? []));
+        }
+
         text.AppendLine(End);
         return text.ToString();
     }
@@ -232,11 +309,4 @@ public static class ResultsReport
             ? throw new InvalidDataException($"{readme} has no results section; add the lines '{Start}' and '{End}' where it belongs.")
             : (start, end);
     }
-
-    private static int Direction(Verdict verdict) => verdict switch
-    {
-        Verdict.ABetter => 1,
-        Verdict.BBetter => -1,
-        _ => 0,
-    };
 }

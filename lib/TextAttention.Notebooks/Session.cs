@@ -10,7 +10,10 @@ namespace TextAttention.Notebooks;
 /// The one place where a notebook, test or command fixes its seed, thread count, profile and data
 /// folder. Every notebook calls <see cref="Start"/> from <c>notebooks/setup.dib</c>.
 /// </summary>
-/// <param name="Profile">From <c>TEXTATTENTION_PROFILE</c> (<c>ci</c> or <c>full</c>; <c>full</c> when unset).</param>
+/// <param name="Profile">
+/// From <c>TEXTATTENTION_PROFILE</c> (<c>ci</c>, <c>full</c> or <c>official</c>; <c>ci</c> when unset, so that opening a
+/// notebook and running it never starts hours of training unless the reader asked for it).
+/// </param>
 /// <param name="Seed">The seed given to <c>torch.manual_seed</c>; experiments derive their own seeds from their configuration.</param>
 /// <param name="Threads">From <c>TEXTATTENTION_THREADS</c> (2 when unset); passed to <c>torch.set_num_threads</c>.</param>
 /// <param name="DataDirectory">From <c>TEXTATTENTION_DATA</c>; the default the caller gives (the repository's <c>data/</c> for notebooks) when unset.</param>
@@ -21,6 +24,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     public const string DataVariable = "TEXTATTENTION_DATA";
     public const string JobsVariable = "TEXTATTENTION_JOBS";
     public const string RunsVariable = "TEXTATTENTION_RUNS";
+    public const string OutputVariable = "TEXTATTENTION_OUTPUT";
 
     /// <summary>
     /// From <c>TEXTATTENTION_JOBS</c>: worker processes for a study. Null (unset) means one per core's worth of a run's
@@ -28,8 +32,29 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// </summary>
     public int? Jobs { get; init; }
 
+    /// <summary>
+    /// The worker program that trains a study's runs in parallel (the Workers project's own build output, which holds its
+    /// packages); null or not built: one run at a time in the kernel's process, with a note that says why.
+    /// </summary>
+    public string? WorkerProgram { get; init; }
+
     /// <summary>From <c>TEXTATTENTION_RUNS</c>: the store of finished runs (<c>runs/</c> beside the notebooks when unset; git ignores it).</summary>
     public string RunsDirectory { get; init; } = Path.GetFullPath("runs");
+
+    /// <summary>
+    /// From <c>TEXTATTENTION_OUTPUT</c>: where results files and figures go (<c>results/</c> and <c>figures/</c> under it);
+    /// the notebooks' folder when unset, so the committed results are the ones a full run writes. Tests point it elsewhere.
+    /// </summary>
+    public string OutputDirectory { get; init; } = Path.GetFullPath(".");
+
+    /// <summary>The profile as files name it: <c>ci</c>, <c>full</c>, <c>official</c>.</summary>
+    public string ProfileName => Profile.ToString().ToLowerInvariant();
+
+    /// <summary>A results file of this profile: <c>results/NAME-PROFILE.csv</c> under <see cref="OutputDirectory"/>.</summary>
+    public string ResultsFile(string name) => Path.Combine(OutputDirectory, "results", $"{name}-{ProfileName}.csv");
+
+    /// <summary>A figure of this profile: <c>figures/NAME-PROFILE.png</c> under <see cref="OutputDirectory"/>.</summary>
+    public string FigureFile(string name) => Path.Combine(OutputDirectory, "figures", $"{name}-{ProfileName}.png");
 
     public const int DefaultSeed = 2016;
     public const int DefaultThreads = 2;
@@ -40,9 +65,10 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     /// </summary>
     /// <exception cref="ArgumentException">An environment variable holds a value that is not allowed.</exception>
     /// <param name="defaultDataDirectory">The data folder when <c>TEXTATTENTION_DATA</c> is unset; notebooks pass <c>../data</c>.</param>
-    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed)
+    /// <param name="workerProgram">The worker program (<see cref="WorkerProgram"/>); notebooks pass the Workers project's build output.</param>
+    public static Session Start(string defaultDataDirectory, int seed = DefaultSeed, string? workerProgram = null)
     {
-        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed);
+        var session = FromEnvironment(Environment.GetEnvironmentVariable, defaultDataDirectory, seed) with { WorkerProgram = workerProgram };
         TorchSharpNativeFix.Apply(TorchSharpNativeFix.CopiesNear(typeof(torch).Assembly.Location, AppContext.BaseDirectory));
         torch.set_num_threads(session.Threads);
         torch.manual_seed(session.Seed);
@@ -54,7 +80,7 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     {
         var profileText = variable(ProfileVariable);
         var profile = string.IsNullOrWhiteSpace(profileText)
-            ? Profile.Full
+            ? Profile.Ci
             : profileText.Trim().ToLowerInvariant() switch
             {
                 "ci" => Profile.Ci,
@@ -82,10 +108,12 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
         var data = variable(DataVariable);
         var dataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? defaultDataDirectory : data);
         var runs = variable(RunsVariable);
+        var output = variable(OutputVariable);
         return new Session(profile, seed, threads, dataDirectory)
         {
             Jobs = jobs,
             RunsDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(runs) ? "runs" : runs),
+            OutputDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(output) ? "." : output),
         };
     }
 
@@ -124,10 +152,18 @@ public sealed record Session(Profile Profile, int Seed, int Threads, string Data
     {
         var corpora = plan.Load(CorpusOptions(), (name, e) => Skipped($"{name} in {what}", e));
         var jobs = Jobs ?? Math.Max(1, Environment.ProcessorCount / plan.Settings.Threads);
+        var parallel = jobs > 1 && WorkerProgram is not null && WorkerProcessExecutor.CanRun(WorkerProgram);
+        if (jobs > 1 && !parallel)
+        {
+            // Said once per study, so that a reader who finds it slow knows why and what to do.
+            Console.WriteLine($"note: training in this process, one run at a time: the worker program {WorkerProgram ?? "TextAttention.Workers.dll"} is not built " +
+                              "(setup.dib builds it unless TEXTATTENTION_SKIP_BUILD=1). The numbers are the same either way.");
+        }
+
         return new ComparisonStudy(plan, corpora)
         {
             Store = new RunStore(RunsDirectory),
-            Executor = jobs > 1 ? new WorkerProcessExecutor(jobs) : new InProcessExecutor(),
+            Executor = parallel ? new WorkerProcessExecutor(jobs, WorkerProgram) : new InProcessExecutor(),
         };
     }
 

@@ -13,15 +13,29 @@ namespace TextAttention.Workers;
 /// stopped, the workers are killed; runs they finished stay stored.
 /// </summary>
 /// <param name="count">Worker processes, at least 2 (one worker is the in-process executor's job).</param>
-public sealed class WorkerProcessExecutor(int count) : IRunExecutor
+/// <param name="program">
+/// The worker program to run: this project's assembly in a folder that also holds its dependencies (the command-line
+/// tool's, or this project's own build output); by default the assembly this class was loaded from.
+/// </param>
+public sealed class WorkerProcessExecutor(int count, string? program = null) : IRunExecutor
 {
     public int Count { get; } = count >= 2 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "a worker pool needs at least 2 workers; train in process otherwise.");
 
-    /// <summary>The worker program: this project's assembly, run with the same <c>dotnet</c> as this process.</summary>
-    public static ProcessStartInfo Command(string job)
+    /// <summary>The worker program's assembly.</summary>
+    public string Program { get; } = Path.GetFullPath(program ?? typeof(Worker).Assembly.Location);
+
+    /// <summary>
+    /// Whether <paramref name="program"/> can run as a worker: it exists, and its folder holds TorchSharp (a class
+    /// library's build output does not copy its packages, so a copy of this assembly there cannot run on its own).
+    /// </summary>
+    public static bool CanRun(string program) =>
+        File.Exists(program) && File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(program))!, "TorchSharp.dll"));
+
+    /// <summary>The worker process for a job file, run with the same <c>dotnet</c> as this process.</summary>
+    public ProcessStartInfo Command(string job)
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        return new ProcessStartInfo(host, [typeof(Worker).Assembly.Location, "--job", job]);
+        return new ProcessStartInfo(host, [Program, "--job", job]);
     }
 
     public void Execute(IReadOnlyList<RunSpec> runs, RunInputs inputs, IRunListener listener)
@@ -29,6 +43,11 @@ public sealed class WorkerProcessExecutor(int count) : IRunExecutor
         if (runs.Count == 0)
         {
             return;
+        }
+
+        if (!CanRun(Program))
+        {
+            throw new InvalidOperationException($"the worker program {Program} cannot run: it is missing, or its folder lacks TorchSharp.dll (build lib/TextAttention.Workers, or train in process).");
         }
 
         if (runs.Count == 1)

@@ -432,15 +432,16 @@ if (Wanted("8"))
     var gridSettings = ComparisonPlan.Full.Settings with { Training = ComparisonPlan.Full.Settings.TrainingOrDefault with { Epochs = quick ? 1 : 2, Patience = null } };
     string[] poolings = ["han", "mean"];
     int[] seeds = [1, 2];
-    var worker = typeof(Commands).Assembly.Location;
     double RunsPerHour(int workers, int threads)
     {
-        var grid = new ExperimentGrid(poolings, seeds, gridSettings with { Threads = threads })
+        var runSettings = gridSettings with { Threads = threads };
+        var runner = new GridRunner(new RunData([corpus]))
         {
-            Workers = workers > 1 ? GridWorkers.Dotnet(workers, worker) : null,
+            Executor = workers > 1 ? new TextAttention.Workers.WorkerProcessExecutor(workers) : new InProcessExecutor(),
         };
+        var specs = poolings.SelectMany(p => seeds.Select(s => new RunSpec(corpus.Name, corpus.Fingerprint, p, s, runSettings))).ToList();
         var clock = Stopwatch.StartNew();
-        var runs = grid.Run([corpus]);
+        var runs = runner.Run(specs);
         return runs.Count / clock.Elapsed.TotalHours;
     }
 

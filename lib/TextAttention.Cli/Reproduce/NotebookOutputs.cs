@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TextAttention.Notebooks;
 
 namespace TextAttention.Cli.Reproduce;
 
@@ -69,6 +70,7 @@ public static partial class NotebookOutputs
                 kept.RemoveAll(o => o["data"]?["text/markdown"] is not null);
             }
 
+            kept.RemoveAll(o => Joined(o["data"]?["text/plain"]).StartsWith(NotebookProgress.Running, StringComparison.Ordinal));
             var outputs = new JsonArray();
             for (var o = 0; o < kept.Count; o++)
             {
@@ -92,6 +94,31 @@ public static partial class NotebookOutputs
         var cells = JsonNode.Parse(notebookJson)!["cells"]!.AsArray();
         for (var i = 0; i < cells.Count; i++)
         {
+            var counted = 0;
+            var chartSeen = false;
+            foreach (var output in cells[i]!["outputs"]?.AsArray() ?? [])
+            {
+                var plain = Joined(output!["data"]?["text/plain"]) + Joined(output["text"]);
+                if (plain.StartsWith(NotebookProgress.Running, StringComparison.Ordinal))
+                {
+                    problems.Add($"cell {i + 1}: a progress state that the write-back keeps only in its final form ({plain.Split('\n')[0]})");
+                }
+
+                counted += ProgressLine().Matches(plain).Count;
+                var isChart = output["data"]?["image/png"] is not null || IsInteractiveChart(output.AsObject());
+                if ((string?)output["output_type"] == "stream" && chartSeen && plain.Trim().Length > 0)
+                {
+                    problems.Add($"cell {i + 1}: printed text after a chart ({plain.Trim().Split('\n')[0]}); a caption belongs before its chart (Say(text) keeps it in place)");
+                }
+
+                chartSeen |= isChart;
+            }
+
+            if (counted > 3)
+            {
+                problems.Add($"cell {i + 1}: a progress log of {counted} lines; keep only the final state");
+            }
+
             foreach (var output in cells[i]!["outputs"]?.AsArray() ?? [])
             {
                 var text = output!.ToJsonString(Compact);
@@ -218,4 +245,7 @@ public static partial class NotebookOutputs
 
     [GeneratedRegex(@"(?<![\w.])/(?:root|home|tmp|work|Users|var/folders)/[^\s""'`<>)]*")]
     private static partial Regex AbsolutePath();
+
+    [GeneratedRegex(@"^\s*\d+ of \d+ (runs|models)\b", RegexOptions.Multiline)]
+    private static partial Regex ProgressLine();
 }

@@ -59,7 +59,8 @@ public sealed record NotebookRun(
 /// </summary>
 /// <param name="jobs">Worker processes for the notebooks' studies (<c>TEXTATTENTION_JOBS</c>); null lets the session choose.</param>
 /// <param name="runs">The run store the kernels use; null: <c>TEXTATTENTION_RUNS</c> when set, else <c>notebooks/runs</c> (git ignores it).</param>
-public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout, int? jobs = null, string? runs = null)
+/// <param name="outputs">Where the notebooks write results files and figures (<c>TEXTATTENTION_OUTPUT</c>); null: the notebooks' folder.</param>
+public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeSpan timeout, int? jobs = null, string? runs = null, string? outputs = null)
 {
     /// <summary>The run store the kernels use, so that notebook 05's runs are there for 06 and 07 and an interrupted notebook resumes.</summary>
     public string RunsDirectory { get; } = runs is not null ? Path.GetFullPath(runs)
@@ -117,6 +118,10 @@ public sealed class NotebookRunner(string repositoryRoot, Profile profile, TimeS
         start.Environment[SkipBuildVariable] = "1";
         start.Environment[StaticChartsVariable] = "1";
         start.Environment[Session.RunsVariable] = RunsDirectory;
+        if (outputs is not null)
+        {
+            start.Environment[Session.OutputVariable] = Path.GetFullPath(outputs);
+        }
         if (jobs is { } count)
         {
             start.Environment[Session.JobsVariable] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -29,13 +29,14 @@ public sealed partial class LayerTests
     }
 
     [Fact]
-    public void The_core_sources_write_nothing_to_the_console_and_read_no_repository_or_environment()
+    public void The_core_sources_write_nothing_to_the_console_read_no_repository_or_environment_and_start_no_process()
     {
         var offenders = CoreSources()
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(Core, f), Line: i + 1, Text: line)))
             .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal))
             .Where(l => l.Text.Contains("Console.", StringComparison.Ordinal) || l.Text.Contains("Notebooks.sln", StringComparison.Ordinal)
-                        || l.Text.Contains("GetEnvironmentVariable", StringComparison.Ordinal))
+                        || l.Text.Contains("GetEnvironmentVariable", StringComparison.Ordinal)
+                        || l.Text.Contains("Process.Start", StringComparison.Ordinal) || l.Text.Contains("ProcessStartInfo", StringComparison.Ordinal))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
 
@@ -79,6 +80,22 @@ public sealed partial class LayerTests
         var cycle = FindCycle(graph);
 
         Assert.True(cycle is null, $"a cycle between core folders: {string.Join(" → ", cycle ?? [])}");
+    }
+
+    /// <summary>The core's folders, lowest first, as docs/library.md documents them: a folder uses only folders before it.</summary>
+    private static readonly string[] FolderOrder = ["IO", "Text", "Data", "Attention", "Models", "Training", "Inference", "Experiments", "Explanation", "Plotting"];
+
+    [Fact]
+    public void The_core_folders_use_only_the_folders_below_them_in_the_documented_order()
+    {
+        var graph = FolderGraph();
+        Assert.Equal(FolderOrder.Order(StringComparer.Ordinal), graph.Keys.Order(StringComparer.Ordinal));   // a new folder joins the order first
+
+        var upward = graph.SelectMany(f => f.Value.Where(to => Array.IndexOf(FolderOrder, to) >= Array.IndexOf(FolderOrder, f.Key)).Select(to => $"{f.Key} → {to}")).ToList();
+
+        Assert.True(upward.Count == 0, "folders that use a folder above them: " + string.Join(", ", upward));
+        Assert.Contains("Models", graph["Inference"]);   // the check sees real references
+        Assert.Contains(string.Join(" → ", FolderOrder), File.ReadAllText(Repository.Path("docs", "library.md")));
     }
 
     [Fact]

@@ -140,7 +140,10 @@ public sealed class ResultsReportTests
 
         var files = TextAttention.Experiments.Results.Read(csv);
 
-        var expected = ResultsReport.Markdown(files, ResultsReport.Verdicts(files, TextAttention.Experiments.ComparisonPlan.Full), "notebooks/results/comparison-full.csv", figures);
+        var explanationFile = ResultsReport.ExplanationPath(csv);
+        var explanation = File.Exists(explanationFile) ? TextAttention.IO.CsvFile.Read<TextAttention.Explanation.ExplanationSummary>(explanationFile) : null;
+        var expected = ResultsReport.Markdown(files, ResultsReport.Verdicts(files, TextAttention.Experiments.ComparisonPlan.Full), "notebooks/results/comparison-full.csv", figures,
+            explanation, "notebooks/results/explanation-full.summary.csv", ResultsReport.ExplanationFigures(Repository.Root, "full"));
 
         var readme = File.ReadAllText(Repository.Path("README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("<!-- results:start", StringComparison.Ordinal);

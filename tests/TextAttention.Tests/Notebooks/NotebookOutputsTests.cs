@@ -89,6 +89,45 @@ public sealed class NotebookOutputsTests
         Assert.Contains(problems, p => p.Contains("bytes, over 60"));
     }
 
+    [Fact]
+    public void A_progress_display_commits_only_its_final_state()
+    {
+        const string extensions = "{\"output_type\": \"display_data\", \"metadata\": {}, \"data\": {\"text/plain\": [\"Loading extensions";
+        static string Display(string text) => "{\"output_type\": \"display_data\", \"metadata\": {}, \"data\": {\"text/plain\": [\"" + text + "\"]}},\n";
+        var executed = Executed.Replace(extensions,
+            Display("⏳ study: 3 of 40 runs done (5 s so far)") + Display("⏳ study: 9 of 40 runs done (9 s so far)") + Display("study: 40 runs (12 trained) (14 s)") + extensions);
+
+        var merged = JsonNode.Parse(NotebookOutputs.Merge(Source, executed))!;
+
+        var texts = merged["cells"]![1]!["outputs"]!.AsArray().Select(o => o!["data"]?["text/plain"]?.ToJsonString()).Where(t => t is not null).ToList();
+        Assert.Equal(["[\"study: 40 runs (12 trained) (14 s)\"]"], texts);
+    }
+
+    [Fact]
+    public void Problems_name_a_progress_log_and_a_caption_printed_after_its_chart()
+    {
+        var log = string.Join(",", Enumerable.Range(1, 5).Select(i => "{\"output_type\": \"display_data\", \"data\": {\"text/plain\": \"" + i + " of 5 runs done\"}}"));
+        var bad = $$$"""
+            {"cells": [
+              {"cell_type": "code", "metadata": {}, "source": [], "outputs": [{{{log}}}]},
+              {"cell_type": "code", "metadata": {}, "source": [], "outputs": [{"output_type": "display_data", "data": {"text/plain": "⏳ study: starting"}}]},
+              {"cell_type": "code", "metadata": {}, "source": [], "outputs": [
+                {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}},
+                {"output_type": "stream", "name": "stdout", "text": ["true World, predicted Sports\n"]}]},
+              {"cell_type": "code", "metadata": {}, "source": [], "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": ["true World, predicted Sports\n"]},
+                {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}}]}
+            ]}
+            """;
+
+        var problems = NotebookOutputs.Problems(bad);
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains("cell 1: a progress log of 5 lines; keep only the final state", problems);
+        Assert.Contains(problems, p => p.StartsWith("cell 2: a progress state", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("cell 3: printed text after a chart (true World, predicted Sports)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("<div id=\"chart0001\"></div><script>Plotly.newPlot('chart0001', [])</script>", true)]
     [InlineData("<div><script>x()</script>   &nbsp; </div>", true)]

@@ -4,20 +4,34 @@ using TextAttention.Notebooks;
 
 namespace TextAttention.Tests.Notebooks;
 
-/// <summary>Installs the pinned tools and builds the library once for all notebook runs.</summary>
-public sealed class PreparedRunner
+/// <summary>
+/// Installs the pinned tools and builds the library once for all notebook runs, which share one temporary run store and
+/// one folder for results and figures, as a reader's notebooks share <c>notebooks/runs</c>: notebook 05 trains the ci
+/// study, and 06 and 07 read its models back. Nothing is written into the checkout.
+/// </summary>
+public sealed class PreparedRunner : IDisposable
 {
+    private readonly string root = Directory.CreateTempSubdirectory("textattention-notebooks-").FullName;
+
     public PreparedRunner()
     {
         var log = new StringWriter();
         new NotebookRunner(Repository.Root, Profile.Ci, TimeSpan.FromMinutes(1)).Prepare(log);
-        OutputDirectory = Directory.CreateTempSubdirectory("textattention-notebooks-").FullName;
+        OutputDirectory = Directory.CreateDirectory(Path.Combine(root, "executed")).FullName;
+        RunsDirectory = Directory.CreateDirectory(Path.Combine(root, "runs")).FullName;
+        ResultsDirectory = Directory.CreateDirectory(Path.Combine(root, "outputs")).FullName;
     }
 
     public string OutputDirectory { get; }
 
+    public string RunsDirectory { get; }
+
+    public string ResultsDirectory { get; }
+
     public NotebookRun Run(string notebook, TimeSpan timeout) =>
-        new NotebookRunner(Repository.Root, Profile.Ci, timeout).Run(notebook, OutputDirectory);
+        new NotebookRunner(Repository.Root, Profile.Ci, timeout, runs: RunsDirectory, outputs: ResultsDirectory).Run(notebook, OutputDirectory);
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
 [CollectionDefinition("notebooks", DisableParallelization = true)]

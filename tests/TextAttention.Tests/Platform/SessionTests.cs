@@ -12,11 +12,11 @@ public sealed class SessionTests
         name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 
     [Fact]
-    public void Without_settings_the_session_is_full_profile_two_threads_and_the_default_data_folder()
+    public void Without_settings_the_session_is_the_quick_profile_two_threads_and_the_default_data_folder()
     {
         var session = Session.FromEnvironment(Environment(), Repository.Path("data"));
 
-        Assert.Equal(Profile.Full, session.Profile);
+        Assert.Equal(Profile.Ci, session.Profile);
         Assert.Equal(2, session.Threads);
         Assert.Equal(Session.DefaultSeed, session.Seed);
         Assert.Equal(Repository.Path("data"), session.DataDirectory);
@@ -54,10 +54,13 @@ public sealed class SessionTests
         var session = Session.FromEnvironment(Environment((Session.JobsVariable, "3"), (Session.RunsVariable, runs)), "/unused");
         var plan = ComparisonPlan.Ci with { Corpora = [new CorpusDesign(TextAttention.Data.Corpora.Synthetic, [1])] };
 
-        var study = session.Study(plan, "a test");
-        var single = (session with { Jobs = 1 }).Study(plan, "a test");
+        var worker = Path.Combine(AppContext.BaseDirectory, "TextAttention.Workers.dll");   // beside the tests, with TorchSharp
+        var study = (session with { WorkerProgram = worker }).Study(plan, "a test");
+        var single = (session with { Jobs = 1, WorkerProgram = worker }).Study(plan, "a test");
+        var unbuilt = (session with { WorkerProgram = "/nowhere/TextAttention.Workers.dll" }).Study(plan, "a test");
 
         Assert.Equal(3, Assert.IsType<WorkerProcessExecutor>(study.Executor).Count);
+        Assert.IsType<InProcessExecutor>(unbuilt.Executor);
         Assert.Equal(runs, study.Store!.Directory);
         Assert.IsType<InProcessExecutor>(single.Executor);
         Assert.Equal(ComparisonPlan.Ci, session with { Profile = Profile.Ci } is { } ci ? ci.Plan : null);
