@@ -20,12 +20,20 @@ internal static class GridCommand
             DefaultValueFactory = _ => "ci",
         };
         profile.AcceptOnlyFromAmong("ci", "full", "official");
+        var studyName = new Option<string>("--study")
+        {
+            Description = "comparison: notebook 05's study; explanation: the models notebook 07 explains (05's runs of attention_1, attention_2 " +
+                          "and mhsa, which a finished comparison already holds, and the same three on the tweets, by the same protocol).",
+            DefaultValueFactory = _ => "comparison",
+        };
+        studyName.AcceptOnlyFromAmong("comparison", "explanation");
+        var known = ComparisonPlan.Explanation(Profile.Full).Corpora.Select(d => d.Name).ToList();
         var corpora = new Option<string?>("--corpora")
         {
-            Description = $"Comma-separated corpora of the study (default: all of the profile's, {string.Join(", ", ComparisonPlan.Full.Corpora.Select(d => d.Name))}, that can be had).",
+            Description = $"Comma-separated corpora of the study (default: all of the study's that can be had; the comparison has {string.Join(", ", ComparisonPlan.Full.Corpora.Select(d => d.Name))}, the explanation also tweets).",
             HelpName = "names",
-        }.Checked(list => Options.Split(list).FirstOrDefault(n => ComparisonPlan.Full.Corpora.All(d => d.Name != n)) is { } unknown
-            ? $"--corpora: '{unknown}' is not a corpus of the study; choose from {string.Join(", ", ComparisonPlan.Full.Corpora.Select(d => d.Name))}."
+        }.Checked(list => Options.Split(list).FirstOrDefault(n => !known.Contains(n)) is { } unknown
+            ? $"--corpora: '{unknown}' is not a corpus of any study; choose from {string.Join(", ", known)}."
             : null);
         var jobs = Options.Jobs();
         var shard = Options.Shard();
@@ -65,7 +73,7 @@ internal static class GridCommand
             needed (.ci/examples/grid-rounds.sh is such a loop). The numbers do not depend on --jobs or --shard.
             """)
         {
-            profile, corpora, jobs, shard, runs, fresh, import, noTrain, searchOnly, output, dataDir, offline,
+            profile, studyName, corpora, jobs, shard, runs, fresh, import, noTrain, searchOnly, output, dataDir, offline,
         };
         command.SetAction(parse =>
         {
@@ -73,7 +81,8 @@ internal static class GridCommand
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var plan = ComparisonPlan.For(Enum.Parse<Profile>(parse.GetValue(profile)!, ignoreCase: true));
+                var chosen = Enum.Parse<Profile>(parse.GetValue(profile)!, ignoreCase: true);
+                var plan = parse.GetValue(studyName) == "explanation" ? ComparisonPlan.Explanation(chosen) : ComparisonPlan.For(chosen);
                 if (parse.GetValue(corpora) is { } list)
                 {
                     plan = plan.Only(Options.Split(list));

@@ -198,7 +198,9 @@ public sealed class ReliabilityTests : IDisposable
     [Theory]
     [InlineData("grid --jobs abc", "Cannot parse argument 'abc' for option '--jobs'")]
     [InlineData("grid --profile fast", "fast")]
-    [InlineData("grid --corpora imdb", "'imdb' is not a corpus of the study")]
+    [InlineData("grid --corpora imdb", "'imdb' is not a corpus of any study")]
+    [InlineData("grid --study everything", "everything")]
+    [InlineData("grid --corpora tweets --no-download", "not a corpus of this plan: tweets")]
     [InlineData("predict --checkpoint x --top abc", "Cannot parse argument 'abc' for option '--top'")]
     [InlineData("explain --checkpoint x --max-steps 0", "--max-steps must be a whole number from 1")]
     public void Bad_options_of_other_commands_are_one_line(string commandLine, string message)
