@@ -68,6 +68,15 @@ public static class ExplanationStudy
     public const string Accuracy = "accuracy";
     public const string RandomRanking = "random";
 
+    /// <summary>
+    /// A ranking's comprehensiveness AOPC minus the random ranking's on the same text: the paired comparison with chance,
+    /// whose interval is narrower than the two separate ones because the text's own difficulty cancels.
+    /// </summary>
+    public const string ComprehensivenessOverRandom = "comprehensiveness_minus_random";
+
+    /// <summary>A ranking's sufficiency AOPC minus the random ranking's on the same text (negative is more faithful).</summary>
+    public const string SufficiencyOverRandom = "sufficiency_minus_random";
+
     /// <summary>The bin code of an AOPC (the mean over the bins) in <see cref="ExplanationRow.K"/>.</summary>
     public const int Aopc = 0;
 
@@ -173,6 +182,13 @@ public static class ExplanationStudy
                     Slot(Sufficiency, method, percent)[i] = scores.Sufficiency[b];
                 }
             }
+
+            var chance = faithfulness[i][RandomRanking];
+            foreach (var (method, scores) in faithfulness[i].Where(f => f.Key != RandomRanking))
+            {
+                Slot(ComprehensivenessOverRandom, method, Aopc)[i] = scores.ComprehensivenessAopc - chance.ComprehensivenessAopc;
+                Slot(SufficiencyOverRandom, method, Aopc)[i] = scores.SufficiencyAopc - chance.SufficiencyAopc;
+            }
         }
 
         // Agreement between rankings.
@@ -246,7 +262,7 @@ public static class ExplanationStudy
     }
 
     /// <summary>
-    /// Integrated gradients as a first attempt would run it: on the predicted class's probability with 32 steps. Its gap and
+    /// Integrated gradients as a fixed-step implementation runs them: on the predicted class's probability with 32 steps. Its gap and
     /// change per text, to show how many texts that version leaves incomplete.
     /// </summary>
     public static List<(double Gap, double Change)> ProbabilityGaps(Predictor predictor, IReadOnlyList<EncodedExample> texts, IReadOnlyList<Prediction> original,
