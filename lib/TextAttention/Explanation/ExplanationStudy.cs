@@ -315,6 +315,32 @@ public static class ExplanationStudy
         return values;
     }
 
+    /// <summary>
+    /// Agreement across seeds for every model that shares its texts with other seeds of its pooling: text by text, its
+    /// mean agreement (<see cref="AcrossSeeds(ModelMeasurements, ModelMeasurements)"/>) with each of those seeds. One unit
+    /// per seed, not per pair: a seed takes part in every pair it belongs to, so pairs are not independent, and resampling
+    /// them as if they were would narrow the interval. The mean over seeds is the mean over pairs.
+    /// </summary>
+    public static List<(string Dataset, string Pooling, string TestSet, int Seed, IReadOnlyDictionary<(string Measure, string Method, int K), double[]> Values)> AcrossSeeds(
+        IReadOnlyList<ModelMeasurements> models)
+    {
+        var result = new List<(string, string, string, int, IReadOnlyDictionary<(string, string, int), double[]>)>();
+        foreach (var group in models.GroupBy(m => (m.Dataset, m.Pooling, m.TestSet)).Where(g => g.Count() > 1))
+        {
+            var seeds = group.ToList();
+            var pairs = seeds.SelectMany((a, i) => seeds.Skip(i + 1).Select(b => (a.Seed, b.Seed, Values: AcrossSeeds(a, b)))).ToList();
+            foreach (var model in seeds)
+            {
+                var own = pairs.Where(p => p.Item1 == model.Seed || p.Item2 == model.Seed).Select(p => p.Values).ToList();
+                var values = own[0].Keys.ToDictionary(key => key, key =>
+                    Enumerable.Range(0, own[0][key].Length).Select(i => own.Average(p => p[key][i])).ToArray());
+                result.Add((model.Dataset, model.Pooling, model.TestSet, model.Seed, values));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Each model's figures averaged over its texts: the rows of the results file.</summary>
     public static List<ExplanationRow> Rows(IEnumerable<ModelMeasurements> models) =>
         models.SelectMany(m => m.Values.Select(v =>
@@ -328,12 +354,12 @@ public static class ExplanationStudy
     /// (<see cref="TwoLevelBootstrap"/>): models that explained the same texts are crossed with them; a figure computed
     /// on a text subset of each model's own (plausibility, on the texts it got right) takes each model as a cluster.
     /// </summary>
-    /// <param name="acrossSeeds">Pairs of models (their agreement across seeds), as from <see cref="AcrossSeeds"/>, keyed by (dataset, pooling).</param>
+    /// <param name="acrossSeeds">Each model's agreement with the other seeds of its pooling, from <see cref="AcrossSeeds(IReadOnlyList{ModelMeasurements})"/>.</param>
     public static List<ExplanationSummary> Summarise(IReadOnlyList<ModelMeasurements> models,
-        IReadOnlyList<(string Dataset, string Pooling, string TestSet, int PairIndex, IReadOnlyDictionary<(string Measure, string Method, int K), double[]> Values)>? acrossSeeds = null)
+        IReadOnlyList<(string Dataset, string Pooling, string TestSet, int Seed, IReadOnlyDictionary<(string Measure, string Method, int K), double[]> Values)>? acrossSeeds = null)
     {
         var units = models.SelectMany(m => m.Values.Select(v => (m.Dataset, m.Pooling, v.Key, Unit: m.Seed, m.TestSet, v.Value)))
-            .Concat((acrossSeeds ?? []).SelectMany(p => p.Values.Select(v => (p.Dataset, p.Pooling, v.Key, Unit: p.PairIndex, p.TestSet, v.Value))));
+            .Concat((acrossSeeds ?? []).SelectMany(p => p.Values.Select(v => (p.Dataset, p.Pooling, v.Key, Unit: p.Seed, p.TestSet, v.Value))));
         var summaries = new List<ExplanationSummary>();
         foreach (var group in units.GroupBy(u => (u.Dataset, u.Pooling, u.Key)))
         {
