@@ -77,6 +77,15 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
         new BootstrapEstimate(Mean, StandardError, DegreesOfFreedom, Seeds, TestSets).Interval(level);
 
     /// <summary>+1 when A was found more accurate, −1 when B was, 0 otherwise (equivalent or undetermined).</summary>
+    /// <summary>The verdict in words, as tables show it: A better, B better, equivalent (±margin) or undetermined.</summary>
+    public string VerdictText => Verdict switch
+    {
+        Verdict.ABetter => "A better",
+        Verdict.BBetter => "B better",
+        Verdict.Equivalent => $"equivalent (±{Pp(Margin)} pp)",
+        _ => "undetermined",
+    };
+
     public int Direction => Verdict switch
     {
         Verdict.ABetter => 1,
