@@ -162,7 +162,7 @@ public sealed class VerdictTests
         var top = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.7, 1), Tuned("a", 2e-3, 101, 0.8, 1)]).Single();
         var bottom = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.8, 1), Tuned("a", 2e-3, 101, 0.7, 1)]).Single();
         var inside = LearningRateSearch.Choose([Tuned("a", 1e-3, 101, 0.7, 1), Tuned("a", 2e-3, 101, 0.8, 1), Tuned("a", 5e-3, 101, 0.7, 1)]).Single();
-        var end = LearningRateSearch.Choose([Tuned("a", 2e-2, 101, 0.7, 1), Tuned("a", 5e-2, 101, 0.8, 1)]).Single();
+        var end = LearningRateSearch.Choose([Tuned("a", ladder[^2], 101, 0.7, 1), Tuned("a", ladder[^1], 101, 0.8, 1)]).Single();
 
         Assert.Equal(5e-3, LearningRateSearch.Extension(top, ladder));
         Assert.Equal(5e-4, LearningRateSearch.Extension(bottom, ladder));
