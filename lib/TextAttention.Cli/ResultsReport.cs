@@ -223,7 +223,7 @@ public static class ResultsReport
             text.AppendLine($"**At the second-best learning rates** (one of the pair moved to its second-best rate, Holm over {verdicts.SecondBest.Count}): " +
                             (changed.Count == 0
                                 ? "no primary verdict changes direction."
-                                : $"the verdict changes for {string.Join("; ", changed.Select(c => $"{c.Dataset} with {c.A} − {c.B} ({c.Verdict})"))}."));
+                                : $"the verdict changes for {string.Join("; ", changed.Select(c => $"{c.Dataset} with {c.A} − {c.B} ({c.VerdictText}, against {verdicts.Primary.First(p => p.Dataset == c.Dataset).VerdictText} at the chosen rates)"))}."));
             text.AppendLine();
         }
 
