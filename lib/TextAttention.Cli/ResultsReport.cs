@@ -219,11 +219,11 @@ public static class ResultsReport
 
         if (verdicts.SecondBest.Count > 0)
         {
-            var changed = verdicts.SecondBest.Where(c => verdicts.Primary.FirstOrDefault(p => p.Dataset == c.Dataset) is { } p && p.Direction != c.Direction).ToList();
+            var changed = verdicts.ChangedAtSecondBest;
             text.AppendLine($"**At the second-best learning rates** (one of the pair moved to its second-best rate, Holm over {verdicts.SecondBest.Count}): " +
                             (changed.Count == 0
-                                ? "no primary verdict changes direction."
-                                : $"the verdict changes for {string.Join("; ", changed.Select(c => $"{c.Dataset} with {c.A} − {c.B} ({c.VerdictText}, against {verdicts.Primary.First(p => p.Dataset == c.Dataset).VerdictText} at the chosen rates)"))}."));
+                                ? "every verdict is its corpus's primary verdict."
+                                : $"the verdict changes for {string.Join("; ", changed.Select(c => $"{c.Dataset} with {c.A} − {c.B} ({c.VerdictText}, against {verdicts.PrimaryOf(c.Dataset).VerdictText} at the chosen rates)"))}."));
             text.AppendLine();
         }
 

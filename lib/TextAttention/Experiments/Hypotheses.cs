@@ -16,6 +16,16 @@ public sealed record StudyVerdicts(
 {
     /// <summary>The stated families, primary first: what the forest plot shows.</summary>
     public IReadOnlyList<PairedComparison> Stated => [.. Primary, .. Secondary];
+
+    /// <summary>The primary verdict of a corpus.</summary>
+    public PairedComparison PrimaryOf(string dataset) => Primary.First(p => p.Dataset == dataset);
+
+    /// <summary>
+    /// The second-best-rate comparisons whose verdict (better, equivalent or undetermined) is not their corpus's primary
+    /// verdict.
+    /// </summary>
+    public IReadOnlyList<PairedComparison> ChangedAtSecondBest =>
+        [.. SecondBest.Where(c => Primary.Any(p => p.Dataset == c.Dataset) && c.Verdict != PrimaryOf(c.Dataset).Verdict)];
 }
 
 /// <summary>

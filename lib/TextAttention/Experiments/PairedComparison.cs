@@ -76,7 +76,6 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
     public (double Low, double High) IntervalAt(double level) =>
         new BootstrapEstimate(Mean, StandardError, DegreesOfFreedom, Seeds, TestSets).Interval(level);
 
-    /// <summary>+1 when A was found more accurate, −1 when B was, 0 otherwise (equivalent or undetermined).</summary>
     /// <summary>The verdict in words, as tables show it: A better, B better, equivalent (±margin) or undetermined.</summary>
     public string VerdictText => Verdict switch
     {
@@ -86,12 +85,6 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
         _ => "undetermined",
     };
 
-    public int Direction => Verdict switch
-    {
-        Verdict.ABetter => 1,
-        Verdict.BBetter => -1,
-        _ => 0,
-    };
 
     /// <summary>The verdict in words, with the mean, the interval and what the design could have detected.</summary>
     public string Describe()

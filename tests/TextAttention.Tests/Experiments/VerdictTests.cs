@@ -207,4 +207,19 @@ public sealed class VerdictTests
         Assert.Equal(0.5, statistics.ColumnSumCv, 6);
         Assert.Equal(1, statistics.Texts);
     }
+
+    [Fact]
+    public void A_second_best_verdict_counts_as_changed_when_it_is_not_its_corpus_primary_verdict()
+    {
+        PairedComparison C(string dataset, Verdict verdict) => new(dataset, "a", "b", 5, 1, 0, 0.01, 4, 0.5) { Verdict = verdict };
+        var verdicts = new StudyVerdicts(
+            [C("x", Verdict.BBetter), C("y", Verdict.Undetermined), C("z", Verdict.Equivalent)], [], [],
+            [C("x", Verdict.BBetter), C("x", Verdict.Undetermined), C("y", Verdict.Undetermined), C("z", Verdict.Undetermined)]);
+
+        var changed = verdicts.ChangedAtSecondBest;
+
+        // Losing a difference and losing an equivalence both count; keeping the verdict does not.
+        Assert.Equal([("x", Verdict.Undetermined), ("z", Verdict.Undetermined)], changed.Select(c => (c.Dataset, c.Verdict)));
+        Assert.Equal(Verdict.Equivalent, verdicts.PrimaryOf("z").Verdict);
+    }
 }
