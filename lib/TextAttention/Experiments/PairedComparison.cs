@@ -67,6 +67,19 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
     /// <summary>Holm's adjusted <see cref="EquivalenceP"/> within the family.</summary>
     public double AdjustedEquivalenceP { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The α at which Holm's step-down tested equivalence for this comparison. The two one-sided tests at that α reject
+    /// exactly when the interval at level 1 − 2α (<see cref="EquivalenceLow"/> to <see cref="EquivalenceHigh"/>) lies
+    /// inside ± the margin, so that interval, not the two-sided one, is the one to hold against the margin.
+    /// </summary>
+    public double EquivalenceAlpha { get; init; } = 0.05;
+
+    /// <summary>The lower end of the equivalence interval, mean − t(1 − <see cref="EquivalenceAlpha"/>)·SE.</summary>
+    public double EquivalenceLow { get; init; } = double.NaN;
+
+    /// <summary>The upper end of the equivalence interval.</summary>
+    public double EquivalenceHigh { get; init; } = double.NaN;
+
     /// <summary>The smallest true difference this design detects with 80% power at the family's first Holm level (α/m).</summary>
     public double Detectable { get; init; } = double.NaN;
 
@@ -97,7 +110,8 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
                                (AdjustedEquivalenceP < 0.05 ? $", and the difference is within ±{Pp(Margin)} pp" : ""),
             Verdict.BBetter => $"{B} is more accurate than {A}: {A} − {B} = {interval}; Holm-adjusted p = {P3(AdjustedP)}" +
                                (AdjustedEquivalenceP < 0.05 ? $", and the difference is within ±{Pp(Margin)} pp" : ""),
-            Verdict.Equivalent => $"{A} and {B} are equivalent within ±{Pp(Margin)} pp: {A} − {B} = {interval}; Holm-adjusted TOST p = {P3(AdjustedEquivalenceP)}",
+            Verdict.Equivalent => $"{A} and {B} are equivalent within ±{Pp(Margin)} pp: {A} − {B} = {interval}; Holm-adjusted TOST p = {P3(AdjustedEquivalenceP)}, " +
+                                  $"its {(100 * (1 - 2 * EquivalenceAlpha)).ToString("0.##", CultureInfo.InvariantCulture)}% equivalence interval {Pp(EquivalenceLow)} to {Pp(EquivalenceHigh)} lies inside ±{Pp(Margin)}",
             _ => $"undetermined: {A} − {B} = {interval}; the design detects {Pp(Detectable)} pp with 80% power",
         };
     }
@@ -154,10 +168,11 @@ public static class PairedComparisons
 
         var (adjusted, levels) = Holm(estimates.Select(e => e.P).ToList(), alpha);
         var equivalence = estimates.Select(e => EquivalenceP(e.Mean, e.StandardError, e.DegreesOfFreedom, margin)).ToList();
-        var (adjustedEquivalence, _) = Holm(equivalence, alpha);
+        var (adjustedEquivalence, equivalenceLevels) = Holm(equivalence, alpha);
         return estimates.Select((e, i) =>
         {
             var half = Quantile(e.DegreesOfFreedom, 1 - levels[i] / 2) * e.StandardError;
+            var equivalenceHalf = Quantile(e.DegreesOfFreedom, 1 - equivalenceLevels[i]) * e.StandardError;
             var detectable = (Quantile(e.DegreesOfFreedom, 1 - alpha / (2 * m)) + Quantile(e.DegreesOfFreedom, 0.8)) * e.StandardError;
             var verdict = adjusted[i] < alpha ? (e.Mean > 0 ? Verdict.ABetter : Verdict.BBetter)
                 : adjustedEquivalence[i] < alpha ? Verdict.Equivalent
@@ -173,6 +188,9 @@ public static class PairedComparisons
                 Margin = margin,
                 EquivalenceP = equivalence[i],
                 AdjustedEquivalenceP = adjustedEquivalence[i],
+                EquivalenceAlpha = equivalenceLevels[i],
+                EquivalenceLow = e.Mean - equivalenceHalf,
+                EquivalenceHigh = e.Mean + equivalenceHalf,
                 Detectable = detectable,
                 Verdict = verdict,
             };

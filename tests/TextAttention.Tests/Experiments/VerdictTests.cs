@@ -117,6 +117,50 @@ public sealed class VerdictTests
     }
 
     [Fact]
+    public void The_equivalence_interval_is_the_one_the_two_one_sided_tests_hold_against_the_margin()
+    {
+        // d = 0.002, SE = 0.004, 20 df, one comparison (α = 0.05): the two-sided 95% interval, 0.002 ± 2.086·0.004
+        // = −0.0063 to 0.0103, crosses the margin 0.01; TOST at α = 0.05 holds the 90% interval, 0.002 ± 1.725·0.004
+        // = −0.0049 to 0.0089, against it, and its p (0.0296, test above) is below 0.05: equivalent.
+        var equivalence = PairedComparisons.EquivalenceP(0.002, 0.004, 20, 0.01);
+        var t90 = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, 20, 0.95);
+        var t95 = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, 20, 0.975);
+        Assert.True(equivalence < 0.05);
+        Assert.True(0.002 + t95 * 0.004 > 0.01 && 0.002 + t90 * 0.004 < 0.01);
+
+        // The same rule on a family: whatever the data, "equivalent" holds exactly when the equivalence interval lies
+        // inside ± the margin, and that interval is mean ± t(1 − α_E)·SE at the α Holm tested it at.
+        // Twelve pairs whose B redraws a share of A's items at A's accuracy: no true difference, and more noise (fewer
+        // items, more redrawn) for some pairs than for others, so that some are equivalent and some undetermined.
+        var random = new Random(11);
+        var inputs = Enumerable.Range(0, 12).Select(k => new PairInput("x", $"a{k}", $"b{k}", Enumerable.Range(1, 5).Select(s =>
+        {
+            var n = k < 4 ? 200 : 3000;
+            var redraw = 0.04 + 0.04 * (k % 4);
+            var a = Marks(n, i => random.NextDouble() < 0.8);
+            var b = string.Concat(a.Select(c => random.NextDouble() < redraw ? (random.NextDouble() < 0.8 ? '1' : '0') : c));
+            return new SeedPair(s, "same", a, b);
+        }).ToList())).ToList();
+
+        var family = PairedComparisons.Family("test", inputs, margin: 0.01);
+
+        Assert.Contains(family, c => c.Verdict == Verdict.Equivalent);
+        Assert.Contains(family, c => c.Verdict == Verdict.Undetermined);
+        foreach (var c in family)
+        {
+            var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, c.DegreesOfFreedom, 1 - c.EquivalenceAlpha) * c.StandardError;
+            Assert.Equal(c.Mean - half, c.EquivalenceLow, 12);
+            Assert.Equal(c.Mean + half, c.EquivalenceHigh, 12);
+            var inside = c.EquivalenceLow > -c.Margin && c.EquivalenceHigh < c.Margin;
+            Assert.Equal(c.AdjustedEquivalenceP < 0.05, inside);
+            if (c.Verdict == Verdict.Equivalent)
+            {
+                Assert.Contains("equivalence interval", c.Describe());
+            }
+        }
+    }
+
+    [Fact]
     public void Hypotheses_pair_runs_by_seed_and_refuse_runs_tested_on_different_data()
     {
         ItemRow Row(string pooling, int seed, string data) => new("x", pooling, seed, "1010", data);
