@@ -165,8 +165,8 @@ public sealed partial class RunStore
     /// <summary>
     /// Takes the store for one grid: a second grid on the same store (with its own workers) would undo this one's claims
     /// and train runs twice, so it is refused while this lock is held. A lock left by a process that no longer runs is
-    /// taken over; a process that holds it already gets it again (released by the outermost holder). Dispose the
-    /// result to release it.
+    /// taken over, with the job files of the grid that left it; a process that holds it already gets it again (released
+    /// by the outermost holder). Dispose the result to release it.
     /// </summary>
     /// <exception cref="IOException">Another running process holds the store; its process id and start are named.</exception>
     public IDisposable Lock()
@@ -181,6 +181,12 @@ public sealed partial class RunStore
                 using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     stream.Write(Encoding.UTF8.GetBytes(me));
+                }
+
+                // Only the lock's holder writes job files, so any found now were left by a grid that was killed.
+                foreach (var job in System.IO.Directory.EnumerateFiles(Directory).Where(f => JobFile().IsMatch(Path.GetFileName(f))))
+                {
+                    File.Delete(job);
                 }
 
                 return new Release(() => File.Delete(path));

@@ -224,16 +224,20 @@ public sealed class GridRunnerTests : IDisposable
     }
 
     [Fact]
-    public void A_lock_left_by_a_process_that_is_gone_is_taken_over()
+    public void A_lock_left_by_a_process_that_is_gone_is_taken_over_with_its_job_files_removed()
     {
         var corpus = Small();
         var store = new RunStore(Path.Combine(folder, "runs"));
         Directory.CreateDirectory(store.Directory);
         File.WriteAllText(Path.Combine(store.Directory, "grid.lock"), "999999 2020-01-01T00:00:00.000Z");
+        var leftJob = Path.Combine(store.Directory, $"grid-{Guid.NewGuid():N}.job");   // the killed grid's job file
+        File.WriteAllText(leftJob, "{}");
 
         var runs = new GridRunner(new RunData([corpus])) { Store = store }.Run(Specs(corpus)[..1]);
 
         Assert.Single(runs);
+        Assert.False(File.Exists(leftJob));
+        Assert.Empty(Directory.EnumerateFiles(store.Directory, "*.job"));
     }
 
     [Fact]
