@@ -87,6 +87,34 @@ public sealed class ResultsReportTests
     }
 
     [Fact]
+    public void Notebook_07s_table_goes_to_the_results_page_and_the_readme_links_it()
+    {
+        var root = Directory.CreateTempSubdirectory("textattention-report-").FullName;
+        var results = Directory.CreateDirectory(Path.Combine(root, "notebooks", "results")).FullName;
+        var csv = Csv(results);
+        TextAttention.IO.CsvFile.Write(Path.Combine(results, "explanation-test.summary.csv"), new[]
+        {
+            new TextAttention.Explanation.ExplanationSummary("agnews", "han-unmasked", TextAttention.Explanation.ExplanationStudy.Comprehensiveness,
+                TextAttention.Explanation.Explainer.AttentionMethod, TextAttention.Explanation.ExplanationStudy.Aopc, 0.25, 0.2, 0.3, 2, 400),
+        });
+        var readme = Path.Combine(root, "README.md");
+        File.WriteAllText(readme, $"# Title\n\n{ResultsReport.Start}\n{ResultsReport.End}\n");
+        var page = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "docs")).FullName, "results.md");
+        File.WriteAllText(page, $"# Results\n\n## Is attention an explanation? (notebook 07)\n\n{ResultsReport.ExplanationStart}\nold\n{ResultsReport.ExplanationEnd}\n\n## After\n");
+
+        var log = ResultsReport.Generate(readme, csv);
+
+        var text = File.ReadAllText(page);
+        Assert.Contains("| agnews | `han-unmasked` | 0.25 [0.20, 0.30] |", text);
+        Assert.Contains("From [`explanation-test.summary.csv`](../notebooks/results/explanation-test.summary.csv)", text);
+        Assert.DoesNotContain("old", text);
+        Assert.EndsWith($"{ResultsReport.ExplanationEnd}\n\n## After\n", text);
+        Assert.Contains("[docs/results.md](docs/results.md#is-attention-an-explanation-notebook-07)", File.ReadAllText(readme));
+        Assert.DoesNotContain("| agnews | `han-unmasked` | 0.25", File.ReadAllText(readme));
+        Assert.Contains(log, l => l.StartsWith("rewrote notebook 07's section of docs/results.md", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_profile_of_a_results_file_names_its_figures()
     {
         Assert.Equal("full", ResultsReport.ProfileOf("/x/comparison-full.csv"));
@@ -143,12 +171,23 @@ public sealed class ResultsReportTests
         var explanationFile = ResultsReport.ExplanationPath(csv);
         var explanation = File.Exists(explanationFile) ? TextAttention.IO.CsvFile.Read<TextAttention.Explanation.ExplanationSummary>(explanationFile) : null;
         var expected = ResultsReport.Markdown(files, ResultsReport.Verdicts(files, TextAttention.Experiments.ComparisonPlan.Full), "notebooks/results/comparison-full.csv", figures,
-            explanation, "notebooks/results/explanation-full.summary.csv", ResultsReport.ExplanationFigures(Repository.Root, "full"));
+            linkExplanation: explanation is { Count: > 0 });
 
         var readme = File.ReadAllText(Repository.Path("README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("<!-- results:start", StringComparison.Ordinal);
         var end = readme.IndexOf(ResultsReport.End, StringComparison.Ordinal) + ResultsReport.End.Length;
         Assert.Equal(expected.TrimEnd('\n'), readme[start..end]);
+        // Notebook 07's table lives in docs/results.md, generated the same way, its links one folder up.
+        var page = File.ReadAllText(Repository.Path("docs", "results.md")).ReplaceLineEndings("\n");
+        var pageStart = page.IndexOf("<!-- explanation:start", StringComparison.Ordinal);
+        var pageEnd = page.IndexOf(ResultsReport.ExplanationEnd, StringComparison.Ordinal) + ResultsReport.ExplanationEnd.Length;
+        if (explanation is { Count: > 0 })
+        {
+            var table = ResultsReport.ExplanationMarkdown(explanation, "../notebooks/results/explanation-full.summary.csv",
+                ResultsReport.ExplanationFigures(Repository.Root, "full").Select(f => f with { Path = "../" + f.Path }).ToList());
+            Assert.Equal(table.TrimEnd('\n'), page[pageStart..pageEnd]);
+            Assert.Contains("[docs/results.md](docs/results.md#is-attention-an-explanation-notebook-07)", readme);
+        }
         // The forest plot, the accuracies and the learning curves come with the results (notebook 06's heatmap joins them
         // when 06 has run in the full profile).
         Assert.Subset(figures.Select(f => f.Path).ToHashSet(), new[] { "forest", "accuracy", "learning-curves" }.Select(n => ResultsReport.FigurePath(n, "full")).ToHashSet());
