@@ -115,7 +115,7 @@ public static class ResultsReport
                 // The page sits one folder down, so its links climb back to the repository root.
                 var source = "../" + System.IO.Path.GetRelativePath(root, explanationFile).Replace('\\', '/');
                 var pageFigures = ExplanationFigures(root, profile).Select(f => f with { Path = "../" + f.Path }).ToList();
-                Update(page, ExplanationMarkdown(explanation, source, pageFigures), ExplanationStart, ExplanationEnd);
+                Update(page, ExplanationMarkdown(explanation, source, pageFigures), "explanation");
                 log.Add($"rewrote notebook 07's section of {ExplanationPage} from {System.IO.Path.GetFileName(explanationFile)}");
             }
             else
@@ -324,24 +324,28 @@ public static class ResultsReport
 
     /// <summary>Replaces the section between the markers in <paramref name="readme"/>, atomically.</summary>
     /// <exception cref="InvalidDataException">The README has no section markers.</exception>
-    public static void Update(string readme, string section) => Update(readme, section, Start, End);
+    public static void Update(string readme, string section) => Update(readme, section, "results");
 
-    /// <summary>Replaces the section between <paramref name="startMarker"/> and <paramref name="endMarker"/> in <paramref name="file"/>, atomically.</summary>
+    /// <summary>
+    /// Replaces the section named <paramref name="name"/> in <paramref name="file"/>, atomically: from the comment that
+    /// opens with <c>&lt;!-- name:start</c> to <c>&lt;!-- name:end --&gt;</c>, both included.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file has no such markers.</exception>
-    public static void Update(string file, string section, string startMarker, string endMarker)
+    public static void Update(string file, string section, string name)
     {
         var content = File.ReadAllText(file);
-        var (start, end) = Sections(content, file, startMarker, endMarker);
-        AtomicFile.WriteAllText(file, content[..start] + section.TrimEnd('\n') + content[(end + endMarker.Length)..]);
+        var (start, end) = Sections(content, file, name);
+        AtomicFile.WriteAllText(file, content[..start] + section.TrimEnd('\n') + content[end..]);
     }
 
-    private static (int Start, int End) Sections(string content, string file, string startMarker = Start, string endMarker = End)
+    /// <summary>Where the section named <paramref name="name"/> starts, and where its end marker ends.</summary>
+    private static (int Start, int End) Sections(string content, string file, string name = "results")
     {
-        var opening = startMarker[..startMarker.IndexOf(' ', "<!-- ".Length)];   // "<!-- results:start", whatever follows it
-        var start = content.IndexOf(opening, StringComparison.Ordinal);
+        var endMarker = $"<!-- {name}:end -->";
+        var start = content.IndexOf($"<!-- {name}:start", StringComparison.Ordinal);
         var end = content.IndexOf(endMarker, StringComparison.Ordinal);
         return start < 0 || end < start
-            ? throw new InvalidDataException($"{file} has no {opening["<!-- ".Length..].Split(':')[0]} section; add the lines '{startMarker}' and '{endMarker}' where it belongs.")
-            : (start, end);
+            ? throw new InvalidDataException($"{file} has no {name} section; add the lines '<!-- {name}:start -->' and '{endMarker}' where it belongs.")
+            : (start, end + endMarker.Length);
     }
 }

@@ -98,7 +98,6 @@ public sealed record PairedComparison(string Dataset, string A, string B, int Se
         _ => "undetermined",
     };
 
-
     /// <summary>The verdict in words, with the mean, the interval and what the design could have detected.</summary>
     public string Describe()
     {
